@@ -1,0 +1,174 @@
+"""Third parties (prospects, customers, suppliers…), their addresses and their contacts."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.validators import validate_phone, validate_siret
+
+from .records import Language, OwnedRecord, PostalAddress, scoring_field
+from .reference import (
+    ContactRole,
+    Department,
+    IndustrySector,
+    JobFunction,
+    LeadSource,
+    LegalForm,
+    Tag,
+    ThirdPartyCategory,
+)
+from .users import Company
+
+
+class CompanySize(models.TextChoices):
+    MICRO = "micro", _("1 to 9 employees")
+    SMALL = "small", _("10 to 49 employees")
+    MEDIUM = "medium", _("50 to 249 employees")
+    INTERMEDIATE = "intermediate", _("250 to 4,999 employees")
+    LARGE = "large", _("5,000 employees or more")
+
+
+class Civility(models.TextChoices):
+    MR = "mr", _("Mr")
+    MRS = "mrs", _("Mrs")
+    DR = "dr", _("Dr")
+    PROF = "prof", _("Prof.")
+    MASTER = "me", _("Maître")
+
+
+TYPE_FLAGS = ("is_prospect", "is_customer", "is_supplier", "is_internal", "is_factor")
+
+
+class ThirdParty(OwnedRecord):
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    is_prospect = models.BooleanField(_("prospect"), default=False)
+    is_customer = models.BooleanField(_("customer"), default=False)
+    is_supplier = models.BooleanField(_("supplier"), default=False)
+    is_internal = models.BooleanField(_("internal"), default=False)
+    is_factor = models.BooleanField(_("factor"), default=False)
+    legal_form = models.ForeignKey(
+        LegalForm, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("legal form")
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, db_index=True, validators=[validate_siret])
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    mobile_phone = models.CharField(_("mobile phone"), max_length=30, blank=True, validators=[validate_phone])
+    note = models.TextField(_("note"), blank=True)
+    industry_sector = models.ForeignKey(
+        IndustrySector, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("industry sector")
+    )
+    category = models.ForeignKey(
+        ThirdPartyCategory, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("category")
+    )
+    size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
+    is_key_account = models.BooleanField(_("key account"), default=False)
+    scoring = scoring_field()
+    source = models.ForeignKey(LeadSource, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
+    companies = models.ManyToManyField(Company, blank=True, related_name="third_parties", verbose_name=_("companies"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FRENCH)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        verbose_name=_("parent company"),
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="third_parties", verbose_name=_("tags"))
+
+    class Meta:
+        verbose_name = _("third party")
+        verbose_name_plural = _("third parties")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["is_prospect", "name"], name="thirdparty_prospect_name"),
+            models.Index(fields=["is_customer", "name"], name="thirdparty_customer_name"),
+            models.Index(fields=["is_supplier", "name"], name="thirdparty_supplier_name"),
+            models.Index(fields=["assigned_user", "name"], name="thirdparty_user_name"),
+            models.Index(fields=["team", "name"], name="thirdparty_team_name"),
+            models.Index(fields=["email"], name="thirdparty_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def type_labels(self) -> list[str]:
+        return [str(self._meta.get_field(flag).verbose_name) for flag in TYPE_FLAGS if getattr(self, flag)]
+
+
+class Address(PostalAddress):
+    third_party = models.ForeignKey(
+        ThirdParty, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("third party")
+    )
+    is_invoicing = models.BooleanField(_("invoicing"), default=False)
+    is_delivery = models.BooleanField(_("delivery"), default=False)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["third_party"], condition=Q(is_default=True), name="address_one_default_per_third_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(self.address_lines)
+
+
+class Contact(OwnedRecord, PostalAddress):
+    civility = models.CharField(_("civility"), max_length=5, choices=Civility.choices, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    function = models.ForeignKey(
+        JobFunction, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("function")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("department")
+    )
+    role = models.ForeignKey(ContactRole, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("role"))
+    email = models.EmailField(_("email"), blank=True)
+    email_secondary = models.EmailField(_("secondary email"), blank=True)
+    email_domain = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    mobile_phone = models.CharField(_("mobile phone"), max_length=30, blank=True, validators=[validate_phone])
+    do_not_call = models.BooleanField(_("do not call"), default=False)
+    do_not_email = models.BooleanField(_("do not email"), default=False)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FRENCH)
+    companies = models.ManyToManyField(Company, blank=True, related_name="contacts", verbose_name=_("companies"))
+    main_third_party = models.ForeignKey(
+        ThirdParty,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="main_contacts",
+        verbose_name=_("main third party"),
+    )
+    third_parties = models.ManyToManyField(
+        ThirdParty, blank=True, related_name="contacts", verbose_name=_("third parties")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts", verbose_name=_("tags"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="contact_name"),
+            models.Index(fields=["assigned_user", "last_name"], name="contact_user_name"),
+            models.Index(fields=["team", "last_name"], name="contact_team_name"),
+            models.Index(fields=["email"], name="contact_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)

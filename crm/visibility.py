@@ -1,0 +1,37 @@
+"""Who sees which record: the one place every view, the API and the reports go through.
+
+- a sales rep sees the records assigned to them or to one of their teams;
+- a sales manager sees those too, plus every record of their companies;
+- an admin sees everything.
+"""
+
+from typing import TypeVar
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from .models import Role, User
+
+M = TypeVar("M", bound=Model)
+
+
+def visible_records(queryset: QuerySet[M], *, user: User) -> QuerySet[M]:
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role == Role.ADMIN:
+        return queryset
+    condition = Q(assigned_user=user.pk) | Q(team__in=user.team_ids)
+    if user.role == Role.MANAGER:
+        condition |= _company_condition(queryset.model, user.company_ids)
+    return queryset.filter(condition)
+
+
+def _company_condition(model: type[Model], company_ids: list[int]) -> Q:
+    field_names = {field.name for field in model._meta.get_fields()}
+    if "companies" in field_names:
+        through = model._meta.get_field("companies").remote_field.through  # type: ignore[union-attr]
+        own_key = f"{model._meta.model_name}_id"
+        memberships = through.objects.filter(**{own_key: OuterRef("pk"), "company_id__in": company_ids})
+        return Q(Exists(memberships))
+    if "company" in field_names:
+        return Q(company__in=company_ids)
+    raise TypeError(f"{model.__name__} has no company field: cannot apply company visibility.")
