@@ -4,8 +4,10 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# La Poste's establishments share one SIREN and follow their own checksum rule (INSEE).
+# La Poste's establishments share one SIREN and follow their own checksum rule (INSEE):
+# the sum of the digits is a multiple of 5. Only the head office follows Luhn.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"
 
 
 def luhn_is_valid(digits: str) -> bool:
@@ -23,7 +25,7 @@ def luhn_is_valid(digits: str) -> bool:
 def validate_siret(value: str) -> None:
     if len(value) != 14 or not value.isdigit():
         raise ValidationError(_("A SIRET number has exactly 14 digits."), code="siret_format")
-    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_SIREN + "00000":
+    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_HEAD_OFFICE:
         valid = sum(int(c) for c in value) % 5 == 0
     else:
         valid = luhn_is_valid(value)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.validators import validate_phone, validate_siret
@@ -94,6 +95,9 @@ class ThirdParty(OwnedRecord):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("third_party_detail", args=[self.pk])
+
     @property
     def type_labels(self) -> list[str]:
         return [str(self._meta.get_field(flag).verbose_name) for flag in TYPE_FLAGS if getattr(self, flag)]
@@ -168,6 +172,9 @@ class Contact(OwnedRecord, PostalAddress):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contact_detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

@@ -2,4 +2,22 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("third-parties/", views.ThirdPartyListView.as_view(), name="third_party_list"),
+    path("third-parties/new/", views.third_party_create_view, name="third_party_create"),
+    path("third-parties/lookup/", views.third_party_lookup, name="third_party_lookup"),
+    path("third-parties/<int:pk>/", views.third_party_detail, name="third_party_detail"),
+    path("third-parties/<int:pk>/edit/", views.third_party_update_view, name="third_party_update"),
+    path("third-parties/<int:third_party_pk>/addresses/new/", views.address_edit_view, name="address_create"),
+    path("third-parties/<int:third_party_pk>/addresses/<int:pk>/", views.address_edit_view, name="address_update"),
+    path(
+        "third-parties/<int:third_party_pk>/addresses/<int:pk>/delete/",
+        views.address_delete_view,
+        name="address_delete",
+    ),
+    path("contacts/", views.ContactListView.as_view(), name="contact_list"),
+    path("contacts/new/", views.contact_create_view, name="contact_create"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", views.contact_update_view, name="contact_update"),
+]

@@ -1,6 +1,238 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crm import selectors
+from crm.filters import THIRD_PARTY_TYPES, ContactFilterSet, ThirdPartyFilterSet, search_contacts, search_third_parties
+from crm.forms import AddressForm, ContactForm, RecordForm, ThirdPartyForm
+from crm.models import Address, Contact, ThirdParty
+from crm.services.parties import (
+    address_delete,
+    address_save,
+    contact_create,
+    contact_update,
+    third_party_create,
+    third_party_update,
+)
+from crm.services.records import ConcurrentUpdateError
+from crm.visibility import visible_records
+
+from .lists import Column, RecordListView
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "crm/home.html")
+    return redirect("third_party_list")
+
+
+class ThirdPartyListView(RecordListView):
+    filterset_class = ThirdPartyFilterSet
+    row_template = "crm/third_parties/_row.html"
+    create_url_name = "third_party_create"
+    default_sort = "name"
+    columns = [
+        Column(gettext_lazy("Reference"), "reference"),
+        Column(gettext_lazy("Name"), "name"),
+        Column(gettext_lazy("Type")),
+        Column(gettext_lazy("City"), "city"),
+        Column(gettext_lazy("Phone")),
+        Column(gettext_lazy("Email"), "email"),
+        Column(gettext_lazy("Assigned to"), "assigned_user__username"),
+        Column(gettext_lazy("Team"), "team__name"),
+        Column(gettext_lazy("Updated"), "updated_at"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.third_party_list(user=self.request.user)  # type: ignore[arg-type]
+
+    def search(self, queryset: QuerySet, text: str) -> QuerySet:
+        return search_third_parties(queryset, text)
+
+    @property
+    def title(self) -> Any:  # type: ignore[override]
+        return dict(THIRD_PARTY_TYPES).get(self.request.GET.get("type", ""), gettext_lazy("Third parties"))
+
+
+class ContactListView(RecordListView):
+    filterset_class = ContactFilterSet
+    row_template = "crm/contacts/_row.html"
+    create_url_name = "contact_create"
+    default_sort = "last_name"
+    title = gettext_lazy("Contacts")
+    columns = [
+        Column(gettext_lazy("Name"), "last_name"),
+        Column(gettext_lazy("Third party"), "main_third_party__name"),
+        Column(gettext_lazy("Function"), "function__name"),
+        Column(gettext_lazy("Email"), "email"),
+        Column(gettext_lazy("Phone")),
+        Column(gettext_lazy("Assigned to"), "assigned_user__username"),
+        Column(gettext_lazy("Updated"), "updated_at"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.contact_list(user=self.request.user)  # type: ignore[arg-type]
+
+    def search(self, queryset: QuerySet, text: str) -> QuerySet:
+        return search_contacts(queryset, text)
+
+
+def _get_or_404(getter: Any, **kwargs: Any) -> Any:
+    try:
+        return getter(**kwargs)
+    except (ThirdParty.DoesNotExist, Contact.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def third_party_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=pk)
+    context = {
+        "third_party": third_party,
+        "addresses": third_party.addresses.all(),
+        "contacts": selectors.third_party_contacts(third_party=third_party, user=request.user),
+        "subsidiaries": selectors.third_party_subsidiaries(third_party=third_party, user=request.user),
+        "activity": selectors.activity_for(third_party),
+    }
+    return render(request, "crm/third_parties/detail.html", context)
+
+
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_or_404(selectors.contact_detail, user=request.user, pk=pk)
+    context = {
+        "contact": contact,
+        "third_parties": selectors.contact_third_parties(contact=contact, user=request.user),
+        "related_contacts": selectors.related_contacts(contact=contact, user=request.user),
+        "activity": selectors.activity_for(contact),
+    }
+    return render(request, "crm/contacts/detail.html", context)
+
+
+def _save_record_form(request: HttpRequest, form: RecordForm, save: Any) -> Any:
+    """Run a create/update service for a valid form; put refusals back on the form. None when refused."""
+    try:
+        return save(form.service_fields())
+    except ConcurrentUpdateError as error:
+        form.add_error(None, str(error))
+    except ValidationError as error:
+        form.add_error(None, error)
+    return None
+
+
+def _record_form_page(request: HttpRequest, form: RecordForm, template: str, **context: Any) -> HttpResponse:
+    return render(request, template, {"form": form, **context}, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def third_party_create_view(request: HttpRequest) -> HttpResponse:
+    initial = {flag: True for flag in ("is_prospect",) if not request.GET.get("type")}
+    if request.GET.get("type") in dict(THIRD_PARTY_TYPES):
+        initial = {f"is_{request.GET['type']}": True}
+    form = ThirdPartyForm(request.POST or None, user=request.user, initial=initial)  # type: ignore[arg-type]
+    if form.is_bound and form.is_valid():
+        third_party = _save_record_form(
+            request, form, lambda fields: third_party_create(user=request.user, fields=fields)
+        )
+        if third_party:
+            messages.success(request, _("Third party %(name)s created.") % {"name": third_party.name})
+            return redirect(third_party)
+    return _record_form_page(request, form, "crm/third_parties/form.html")
+
+
+@require_http_methods(["GET", "POST"])
+def third_party_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=pk)
+    form = ThirdPartyForm(request.POST or None, instance=third_party, user=request.user)  # type: ignore[arg-type]
+    if form.is_bound and form.is_valid():
+        saved = _save_record_form(
+            request,
+            form,
+            lambda fields: third_party_update(
+                third_party=third_party,
+                user=request.user,
+                fields=fields,
+                expected_version=form.cleaned_data.get("version"),
+            ),
+        )
+        if saved:
+            messages.success(request, _("Changes saved."))
+            return redirect(saved)
+    return _record_form_page(request, form, "crm/third_parties/form.html", third_party=third_party)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create_view(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if request.GET.get("third_party"):
+        third_party = visible_records(ThirdParty.objects.all(), user=request.user).filter(  # type: ignore[arg-type]
+            pk=request.GET["third_party"]
+        )
+        initial = {"main_third_party": third_party.first()}
+    form = ContactForm(request.POST or None, user=request.user, initial=initial)  # type: ignore[arg-type]
+    if form.is_bound and form.is_valid():
+        contact = _save_record_form(request, form, lambda fields: contact_create(user=request.user, fields=fields))
+        if contact:
+            messages.success(request, _("Contact %(name)s created.") % {"name": contact})
+            return redirect(contact)
+    return _record_form_page(request, form, "crm/contacts/form.html")
+
+
+@require_http_methods(["GET", "POST"])
+def contact_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_or_404(selectors.contact_detail, user=request.user, pk=pk)
+    form = ContactForm(request.POST or None, instance=contact, user=request.user)  # type: ignore[arg-type]
+    if form.is_bound and form.is_valid():
+        saved = _save_record_form(
+            request,
+            form,
+            lambda fields: contact_update(
+                contact=contact, user=request.user, fields=fields, expected_version=form.cleaned_data.get("version")
+            ),
+        )
+        if saved:
+            messages.success(request, _("Changes saved."))
+            return redirect(saved)
+    return _record_form_page(request, form, "crm/contacts/form.html", contact=contact)
+
+
+@require_http_methods(["GET", "POST"])
+def address_edit_view(request: HttpRequest, third_party_pk: int, pk: int | None = None) -> HttpResponse:
+    third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=third_party_pk)
+    address = get_object_or_404(Address, pk=pk, third_party=third_party) if pk else Address(third_party=third_party)
+    form = AddressForm(request.POST or None, instance=address)
+    if form.is_bound and form.is_valid():
+        address_save(address=form.save(commit=False), user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Address saved."))
+        return redirect(third_party)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "third_party": third_party, "address": address}
+    return render(request, "crm/third_parties/address_form.html", context, status=status)
+
+
+@require_POST
+def address_delete_view(request: HttpRequest, third_party_pk: int, pk: int) -> HttpResponse:
+    third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=third_party_pk)
+    address = get_object_or_404(Address, pk=pk, third_party=third_party)
+    address_delete(address=address, user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Address removed."))
+    return redirect(third_party)
+
+
+@require_GET
+def third_party_lookup(request: HttpRequest) -> HttpResponse:
+    """Options for LookupSelect widgets: the first visible third parties matching the typed text."""
+    queryset = search_third_parties(
+        visible_records(ThirdParty.objects.all(), user=request.user),  # type: ignore[arg-type]
+        request.GET.get("q", ""),
+    )
+    options = format_html_join(
+        "\n", '<option value="{}">{}</option>', ((tp.pk, f"{tp.name} ({tp.reference})") for tp in queryset[:20])
+    )
+    return HttpResponse(options)
