@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models as django_models
 from django.db.models import F
 
 from crm import models
@@ -89,6 +90,7 @@ class ThirdPartyAdmin(ActivityAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("companies", "tags")
     readonly_fields = ("reference", "created_at", "updated_at", "version")
     inlines = [AddressInline]
+    formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         if not change:

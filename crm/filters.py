@@ -46,7 +46,9 @@ class ThirdPartyFilterSet(OwnedRecordFilterSet):
     industry_sector = django_filters.ModelChoiceFilter(
         label=_("Industry sector"), queryset=IndustrySector.objects.all()
     )
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=ThirdPartyCategory.objects.all())
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=ThirdPartyCategory.objects.all()
+    )
     legal_form = django_filters.ModelChoiceFilter(label=_("Legal form"), queryset=LegalForm.objects.all())
     source = django_filters.ModelChoiceFilter(label=_("Source"), queryset=LeadSource.objects.all())
     size = django_filters.ChoiceFilter(label=_("Size"), choices=CompanySize.choices)

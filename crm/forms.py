@@ -33,7 +33,10 @@ class RecordForm(forms.ModelForm):
         if "team" in self.fields:
             self.fields["team"].queryset = Team.objects.all()  # type: ignore[attr-defined]
         if "companies" in self.fields and not user.is_superuser:
-            self.fields["companies"].queryset = Company.objects.filter(pk__in=user.company_ids)  # type: ignore[attr-defined]
+            # Keep the record's other companies selectable, or saving the form would drop them.
+            current = self.instance.companies.all() if self.instance.pk else Company.objects.none()
+            allowed = Company.objects.filter(pk__in=user.company_ids) | current
+            self.fields["companies"].queryset = allowed.distinct()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -176,4 +179,13 @@ class ContactForm(RecordForm):
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
-        fields = ["line1", "line2", "postcode", "city", "country", "is_invoicing", "is_delivery", "is_default"]
+        fields = [
+            "line1",
+            "line2",
+            "postcode",
+            "city",
+            "country",
+            "is_invoicing",
+            "is_delivery",
+            "is_default",
+        ]

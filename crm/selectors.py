@@ -95,7 +95,9 @@ class ActivityEntry:
 def activity_for(record: Model, *, limit: int = 50) -> list[ActivityEntry]:
     """The record's timeline, newest first, with field labels resolved in the current language."""
     content_type = ContentType.objects.get_for_model(record)
-    activities = Activity.objects.filter(content_type=content_type, object_id=record.pk).select_related("actor")
+    activities = Activity.objects.filter(content_type=content_type, object_id=record.pk).select_related(
+        "actor"
+    )
     labels = {field.name: field.verbose_name for field in type(record)._meta.get_fields() if field.concrete}
     return [
         ActivityEntry(

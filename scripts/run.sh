@@ -30,10 +30,11 @@ stop_worker() {
     trap - EXIT INT TERM HUP
     if [[ -n "$CELERY_PID" ]] && kill -0 "$CELERY_PID" 2>/dev/null; then
         info "stopping the Celery worker (pid $CELERY_PID)"
-        # The worker runs in its own process group: signal the whole group (worker, pool, beat).
-        kill -TERM -- "-$CELERY_PID" 2>/dev/null || kill -TERM "$CELERY_PID" 2>/dev/null || true
+        # Warm shutdown of the main process (it stops its pool and beat), then, after 20 s or once
+        # it is gone, kill whatever is left in its process group.
+        kill -TERM "$CELERY_PID" 2>/dev/null || true
         local i
-        for i in $(seq 1 40); do
+        for i in $(seq 1 80); do
             kill -0 "$CELERY_PID" 2>/dev/null || break
             sleep 0.25
         done
@@ -42,7 +43,7 @@ stop_worker() {
     fi
 }
 trap stop_worker EXIT
-trap 'exit 130' INT
+trap 'exit 0' INT # Ctrl-C is the normal way to stop
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 

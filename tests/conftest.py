@@ -56,8 +56,15 @@ def _no_outgoing_network(monkeypatch):
 
     def guarded_connect(self, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1") or "/" in host):
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in ("localhost", "::1") or "/" in host
+        ):
             raise RuntimeError(f"Outgoing network access in a test: {address!r}")
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

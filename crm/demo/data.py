@@ -4,6 +4,7 @@ Phone prefixes are the real area codes of each city ("+33 4 78" for Lyon); the g
 crm.demo.core only draw digits that libphonenumber accepts for these prefixes.
 """
 
+# fmt: off
 MALE_FIRST_NAMES = (
     "Jean", "Pierre", "Michel", "Philippe", "Alain", "Nicolas", "Christophe", "Stéphane", "Laurent",
     "Frédéric", "Olivier", "Éric", "David", "Sébastien", "Thierry", "Julien", "Vincent", "Pascal",
@@ -184,9 +185,9 @@ STREET_NAMES = (
     "Antoine de Saint-Exupéry", "Denis Papin", "Gustave Eiffel", "Ampère", "Lavoisier", "des Frères Lumière",
 )
 ADDRESS_COMPLEMENTS = (
-    "Bâtiment A", "Bâtiment B", "Bâtiment C", "ZI des Bruyères", "ZA du Moulin", "Parc d'activités de la Vallée",
-    "ZAC des Portes", "Immeuble Le Central", "3e étage", "Zone industrielle Nord", "Parc technologique",
-    "Espace Entreprises",
+    "Bâtiment A", "Bâtiment B", "Bâtiment C", "ZI des Bruyères", "ZA du Moulin",
+    "Parc d'activités de la Vallée", "ZAC des Portes", "Immeuble Le Central", "3e étage",
+    "Zone industrielle Nord", "Parc technologique", "Espace Entreprises",
 )
 
 NOTES = (
@@ -230,3 +231,4 @@ LEGAL_FORMS = {
     "SCI": (1, ("micro",)),
     "Association": (2, ("micro", "small")),
 }
+# fmt: on

@@ -12,358 +12,880 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='name')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="name")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
             ],
             options={
-                'verbose_name': 'company',
-                'verbose_name_plural': 'companies',
-                'ordering': ['name'],
+                "verbose_name": "company",
+                "verbose_name_plural": "companies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ContactRole',
+            name="ContactRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='IndustrySector',
+            name="IndustrySector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'industry sector',
-                'verbose_name_plural': 'industry sectors',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "industry sector",
+                "verbose_name_plural": "industry sectors",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='JobFunction',
+            name="JobFunction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'function',
-                'verbose_name_plural': 'functions',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "function",
+                "verbose_name_plural": "functions",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LeadSource',
+            name="LeadSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LegalForm',
+            name="LegalForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'legal form',
-                'verbose_name_plural': 'legal forms',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "legal form",
+                "verbose_name_plural": "legal forms",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LostReason',
+            name="LostReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'lost reason',
-                'verbose_name_plural': 'lost reasons',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "lost reason",
+                "verbose_name_plural": "lost reasons",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Sequence',
+            name="Sequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='code')),
-                ('prefix', models.CharField(max_length=10, verbose_name='prefix')),
-                ('padding', models.PositiveSmallIntegerField(default=6, verbose_name='padding')),
-                ('next_value', models.PositiveBigIntegerField(default=1, verbose_name='next value')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="code")),
+                ("prefix", models.CharField(max_length=10, verbose_name="prefix")),
+                ("padding", models.PositiveSmallIntegerField(default=6, verbose_name="padding")),
+                ("next_value", models.PositiveBigIntegerField(default=1, verbose_name="next value")),
             ],
             options={
-                'verbose_name': 'sequence',
-                'verbose_name_plural': 'sequences',
+                "verbose_name": "sequence",
+                "verbose_name_plural": "sequences",
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('colour', models.CharField(default='#6c757d', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour as #RRGGBB.')], verbose_name='colour')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "colour",
+                    models.CharField(
+                        default="#6c757d",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB."
+                            )
+                        ],
+                        verbose_name="colour",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ThirdPartyCategory',
+            name="ThirdPartyCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'third-party category',
-                'verbose_name_plural': 'third-party categories',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "third-party category",
+                "verbose_name_plural": "third-party categories",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('en', 'English')], default='fr', max_length=5, verbose_name='language')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('active_company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='crm.company', verbose_name='active company')),
-                ('companies', models.ManyToManyField(blank=True, related_name='users', to='crm.company', verbose_name='companies')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("en", "English")],
+                        default="fr",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "active_company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="crm.company",
+                        verbose_name="active company",
+                    ),
+                ),
+                (
+                    "companies",
+                    models.ManyToManyField(
+                        blank=True, related_name="users", to="crm.company", verbose_name="companies"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['username'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='crm.company', verbose_name='company')),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_teams', to=settings.AUTH_USER_MODEL, verbose_name='leader')),
-                ('members', models.ManyToManyField(blank=True, related_name='teams', to=settings.AUTH_USER_MODEL, verbose_name='members')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="crm.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="led_teams",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="leader",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="teams", to=settings.AUTH_USER_MODEL, verbose_name="members"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'team',
-                'verbose_name_plural': 'teams',
-                'ordering': ['name'],
+                "verbose_name": "team",
+                "verbose_name_plural": "teams",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ThirdParty',
+            name="ThirdParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('locked_fields', models.JSONField(blank=True, default=list, editable=False, verbose_name='locked fields')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='name')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True, verbose_name='reference')),
-                ('is_prospect', models.BooleanField(default=False, verbose_name='prospect')),
-                ('is_customer', models.BooleanField(default=False, verbose_name='customer')),
-                ('is_supplier', models.BooleanField(default=False, verbose_name='supplier')),
-                ('is_internal', models.BooleanField(default=False, verbose_name='internal')),
-                ('is_factor', models.BooleanField(default=False, verbose_name='factor')),
-                ('siret', models.CharField(blank=True, db_index=True, max_length=14, validators=[crm.validators.validate_siret], verbose_name='SIRET')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=30, validators=[crm.validators.validate_phone], verbose_name='phone')),
-                ('mobile_phone', models.CharField(blank=True, max_length=30, validators=[crm.validators.validate_phone], verbose_name='mobile phone')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('size', models.CharField(blank=True, choices=[('micro', '1 to 9 employees'), ('small', '10 to 49 employees'), ('medium', '50 to 249 employees'), ('intermediate', '250 to 4,999 employees'), ('large', '5,000 employees or more')], max_length=20, verbose_name='size')),
-                ('is_key_account', models.BooleanField(default=False, verbose_name='key account')),
-                ('scoring', models.PositiveSmallIntegerField(default=0, help_text='From 0 to 5 stars.', validators=[django.core.validators.MaxValueValidator(5)], verbose_name='scoring')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('en', 'English')], default='fr', max_length=2, verbose_name='language')),
-                ('assigned_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('companies', models.ManyToManyField(blank=True, related_name='third_parties', to='crm.company', verbose_name='companies')),
-                ('industry_sector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='crm.industrysector', verbose_name='industry sector')),
-                ('legal_form', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='crm.legalform', verbose_name='legal form')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='subsidiaries', to='crm.thirdparty', verbose_name='parent company')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='crm.leadsource', verbose_name='source')),
-                ('tags', models.ManyToManyField(blank=True, related_name='third_parties', to='crm.tag', verbose_name='tags')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='crm.team', verbose_name='team')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='crm.thirdpartycategory', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="version")),
+                (
+                    "locked_fields",
+                    models.JSONField(blank=True, default=list, editable=False, verbose_name="locked fields"),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="name")),
+                (
+                    "reference",
+                    models.CharField(editable=False, max_length=20, unique=True, verbose_name="reference"),
+                ),
+                ("is_prospect", models.BooleanField(default=False, verbose_name="prospect")),
+                ("is_customer", models.BooleanField(default=False, verbose_name="customer")),
+                ("is_supplier", models.BooleanField(default=False, verbose_name="supplier")),
+                ("is_internal", models.BooleanField(default=False, verbose_name="internal")),
+                ("is_factor", models.BooleanField(default=False, verbose_name="factor")),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=14,
+                        validators=[crm.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[crm.validators.validate_phone],
+                        verbose_name="phone",
+                    ),
+                ),
+                (
+                    "mobile_phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[crm.validators.validate_phone],
+                        verbose_name="mobile phone",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "size",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("micro", "1 to 9 employees"),
+                            ("small", "10 to 49 employees"),
+                            ("medium", "50 to 249 employees"),
+                            ("intermediate", "250 to 4,999 employees"),
+                            ("large", "5,000 employees or more"),
+                        ],
+                        max_length=20,
+                        verbose_name="size",
+                    ),
+                ),
+                ("is_key_account", models.BooleanField(default=False, verbose_name="key account")),
+                (
+                    "scoring",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="From 0 to 5 stars.",
+                        validators=[django.core.validators.MaxValueValidator(5)],
+                        verbose_name="scoring",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("en", "English")],
+                        default="fr",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "assigned_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "companies",
+                    models.ManyToManyField(
+                        blank=True, related_name="third_parties", to="crm.company", verbose_name="companies"
+                    ),
+                ),
+                (
+                    "industry_sector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="crm.industrysector",
+                        verbose_name="industry sector",
+                    ),
+                ),
+                (
+                    "legal_form",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="crm.legalform",
+                        verbose_name="legal form",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="subsidiaries",
+                        to="crm.thirdparty",
+                        verbose_name="parent company",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="crm.leadsource",
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="third_parties", to="crm.tag", verbose_name="tags"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="crm.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="crm.thirdpartycategory",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'third party',
-                'verbose_name_plural': 'third parties',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "third party",
+                "verbose_name_plural": "third parties",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('verb', models.CharField(choices=[('created', 'created'), ('updated', 'updated'), ('deleted', 'deleted'), ('status_changed', 'status changed'), ('email_sent', 'email sent'), ('event', 'event'), ('converted', 'converted'), ('merged', 'merged'), ('synced', 'synchronised')], max_length=20, verbose_name='what')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='message')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("updated", "updated"),
+                            ("deleted", "deleted"),
+                            ("status_changed", "status changed"),
+                            ("email_sent", "email sent"),
+                            ("event", "event"),
+                            ("converted", "converted"),
+                            ("merged", "merged"),
+                            ("synced", "synchronised"),
+                        ],
+                        max_length=20,
+                        verbose_name="what",
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="message")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', '-created_at'], name='activity_record')],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["content_type", "object_id", "-created_at"], name="activity_record")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('locked_fields', models.JSONField(blank=True, default=list, editable=False, verbose_name='locked fields')),
-                ('line1', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('line2', models.CharField(blank=True, max_length=200, verbose_name='address (continued)')),
-                ('postcode', models.CharField(blank=True, max_length=20, verbose_name='postcode')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('country', django_countries.fields.CountryField(blank=True, default='FR', max_length=2, verbose_name='country')),
-                ('civility', models.CharField(blank=True, choices=[('mr', 'Mr'), ('mrs', 'Mrs'), ('dr', 'Dr'), ('prof', 'Prof.'), ('me', 'Maître')], max_length=5, verbose_name='civility')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('email_secondary', models.EmailField(blank=True, max_length=254, verbose_name='secondary email')),
-                ('email_domain', models.CharField(blank=True, db_index=True, editable=False, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=30, validators=[crm.validators.validate_phone], verbose_name='phone')),
-                ('mobile_phone', models.CharField(blank=True, max_length=30, validators=[crm.validators.validate_phone], verbose_name='mobile phone')),
-                ('do_not_call', models.BooleanField(default=False, verbose_name='do not call')),
-                ('do_not_email', models.BooleanField(default=False, verbose_name='do not email')),
-                ('language', models.CharField(choices=[('fr', 'French'), ('en', 'English')], default='fr', max_length=2, verbose_name='language')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('assigned_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('companies', models.ManyToManyField(blank=True, related_name='contacts', to='crm.company', verbose_name='companies')),
-                ('role', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='crm.contactrole', verbose_name='role')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='crm.department', verbose_name='department')),
-                ('function', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='crm.jobfunction', verbose_name='function')),
-                ('tags', models.ManyToManyField(blank=True, related_name='contacts', to='crm.tag', verbose_name='tags')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='crm.team', verbose_name='team')),
-                ('main_third_party', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='main_contacts', to='crm.thirdparty', verbose_name='main third party')),
-                ('third_parties', models.ManyToManyField(blank=True, related_name='contacts', to='crm.thirdparty', verbose_name='third parties')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="version")),
+                (
+                    "locked_fields",
+                    models.JSONField(blank=True, default=list, editable=False, verbose_name="locked fields"),
+                ),
+                ("line1", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("line2", models.CharField(blank=True, max_length=200, verbose_name="address (continued)")),
+                ("postcode", models.CharField(blank=True, max_length=20, verbose_name="postcode")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, default="FR", max_length=2, verbose_name="country"
+                    ),
+                ),
+                (
+                    "civility",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mr", "Mr"),
+                            ("mrs", "Mrs"),
+                            ("dr", "Dr"),
+                            ("prof", "Prof."),
+                            ("me", "Maître"),
+                        ],
+                        max_length=5,
+                        verbose_name="civility",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "email_secondary",
+                    models.EmailField(blank=True, max_length=254, verbose_name="secondary email"),
+                ),
+                ("email_domain", models.CharField(blank=True, db_index=True, editable=False, max_length=254)),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[crm.validators.validate_phone],
+                        verbose_name="phone",
+                    ),
+                ),
+                (
+                    "mobile_phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[crm.validators.validate_phone],
+                        verbose_name="mobile phone",
+                    ),
+                ),
+                ("do_not_call", models.BooleanField(default=False, verbose_name="do not call")),
+                ("do_not_email", models.BooleanField(default=False, verbose_name="do not email")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fr", "French"), ("en", "English")],
+                        default="fr",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "assigned_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "companies",
+                    models.ManyToManyField(
+                        blank=True, related_name="contacts", to="crm.company", verbose_name="companies"
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="crm.contactrole",
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="crm.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "function",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="crm.jobfunction",
+                        verbose_name="function",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="contacts", to="crm.tag", verbose_name="tags"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="crm.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "main_third_party",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="main_contacts",
+                        to="crm.thirdparty",
+                        verbose_name="main third party",
+                    ),
+                ),
+                (
+                    "third_parties",
+                    models.ManyToManyField(
+                        blank=True, related_name="contacts", to="crm.thirdparty", verbose_name="third parties"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['last_name', 'first_name', 'pk'],
-                'indexes': [models.Index(fields=['last_name', 'first_name'], name='contact_name'), models.Index(fields=['assigned_user', 'last_name'], name='contact_user_name'), models.Index(fields=['team', 'last_name'], name='contact_team_name'), models.Index(fields=['email'], name='contact_email')],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["last_name", "first_name", "pk"],
+                "indexes": [
+                    models.Index(fields=["last_name", "first_name"], name="contact_name"),
+                    models.Index(fields=["assigned_user", "last_name"], name="contact_user_name"),
+                    models.Index(fields=["team", "last_name"], name="contact_team_name"),
+                    models.Index(fields=["email"], name="contact_email"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line1', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('line2', models.CharField(blank=True, max_length=200, verbose_name='address (continued)')),
-                ('postcode', models.CharField(blank=True, max_length=20, verbose_name='postcode')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('country', django_countries.fields.CountryField(blank=True, default='FR', max_length=2, verbose_name='country')),
-                ('is_invoicing', models.BooleanField(default=False, verbose_name='invoicing')),
-                ('is_delivery', models.BooleanField(default=False, verbose_name='delivery')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default')),
-                ('third_party', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='crm.thirdparty', verbose_name='third party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line1", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("line2", models.CharField(blank=True, max_length=200, verbose_name="address (continued)")),
+                ("postcode", models.CharField(blank=True, max_length=20, verbose_name="postcode")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, default="FR", max_length=2, verbose_name="country"
+                    ),
+                ),
+                ("is_invoicing", models.BooleanField(default=False, verbose_name="invoicing")),
+                ("is_delivery", models.BooleanField(default=False, verbose_name="delivery")),
+                ("is_default", models.BooleanField(default=False, verbose_name="default")),
+                (
+                    "third_party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="crm.thirdparty",
+                        verbose_name="third party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'address',
-                'verbose_name_plural': 'addresses',
-                'ordering': ['-is_default', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('third_party',), name='address_one_default_per_third_party')],
+                "verbose_name": "address",
+                "verbose_name_plural": "addresses",
+                "ordering": ["-is_default", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("third_party",),
+                        name="address_one_default_per_third_party",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='thirdparty',
-            index=models.Index(fields=['is_prospect', 'name'], name='thirdparty_prospect_name'),
+            model_name="thirdparty",
+            index=models.Index(fields=["is_prospect", "name"], name="thirdparty_prospect_name"),
         ),
         migrations.AddIndex(
-            model_name='thirdparty',
-            index=models.Index(fields=['is_customer', 'name'], name='thirdparty_customer_name'),
+            model_name="thirdparty",
+            index=models.Index(fields=["is_customer", "name"], name="thirdparty_customer_name"),
         ),
         migrations.AddIndex(
-            model_name='thirdparty',
-            index=models.Index(fields=['is_supplier', 'name'], name='thirdparty_supplier_name'),
+            model_name="thirdparty",
+            index=models.Index(fields=["is_supplier", "name"], name="thirdparty_supplier_name"),
         ),
         migrations.AddIndex(
-            model_name='thirdparty',
-            index=models.Index(fields=['assigned_user', 'name'], name='thirdparty_user_name'),
+            model_name="thirdparty",
+            index=models.Index(fields=["assigned_user", "name"], name="thirdparty_user_name"),
         ),
         migrations.AddIndex(
-            model_name='thirdparty',
-            index=models.Index(fields=['team', 'name'], name='thirdparty_team_name'),
+            model_name="thirdparty",
+            index=models.Index(fields=["team", "name"], name="thirdparty_team_name"),
         ),
         migrations.AddIndex(
-            model_name='thirdparty',
-            index=models.Index(fields=['email'], name='thirdparty_email'),
+            model_name="thirdparty",
+            index=models.Index(fields=["email"], name="thirdparty_email"),
         ),
     ]

@@ -35,8 +35,24 @@ REFERENCE_DATA = {
         "Textile / Habillement / Chaussure",
         "Transports / Logistique",
     ],
-    "LeadSource": ["Site web", "Salon", "Recommandation", "Campagne e-mail", "Appel entrant", "Partenaire", "LinkedIn"],
-    "Department": ["Direction générale", "Achats", "Commercial", "Marketing", "Finance", "Informatique", "Production"],
+    "LeadSource": [
+        "Site web",
+        "Salon",
+        "Recommandation",
+        "Campagne e-mail",
+        "Appel entrant",
+        "Partenaire",
+        "LinkedIn",
+    ],
+    "Department": [
+        "Direction générale",
+        "Achats",
+        "Commercial",
+        "Marketing",
+        "Finance",
+        "Informatique",
+        "Production",
+    ],
     "JobFunction": [
         "Dirigeant",
         "Directeur commercial",
@@ -47,7 +63,13 @@ REFERENCE_DATA = {
     ],
     "ContactRole": ["Décideur", "Prescripteur", "Utilisateur", "Comptabilité fournisseurs"],
     "ThirdPartyCategory": ["Grand compte", "PME", "Administration", "Revendeur"],
-    "LostReason": ["Prix trop élevé", "Concurrent retenu", "Projet abandonné", "Pas de budget", "Sans réponse"],
+    "LostReason": [
+        "Prix trop élevé",
+        "Concurrent retenu",
+        "Projet abandonné",
+        "Pas de budget",
+        "Sans réponse",
+    ],
 }
 
 

@@ -51,7 +51,9 @@ class ThirdParty(OwnedRecord):
     legal_form = models.ForeignKey(
         LegalForm, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("legal form")
     )
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True, db_index=True, validators=[validate_siret])
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, db_index=True, validators=[validate_siret]
+    )
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
@@ -66,9 +68,15 @@ class ThirdParty(OwnedRecord):
     size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
     is_key_account = models.BooleanField(_("key account"), default=False)
     scoring = scoring_field()
-    source = models.ForeignKey(LeadSource, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source"))
-    companies = models.ManyToManyField(Company, blank=True, related_name="third_parties", verbose_name=_("companies"))
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FRENCH)
+    source = models.ForeignKey(
+        LeadSource, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
+    companies = models.ManyToManyField(
+        Company, blank=True, related_name="third_parties", verbose_name=_("companies")
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -117,7 +125,9 @@ class Address(PostalAddress):
         ordering = ["-is_default", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["third_party"], condition=Q(is_default=True), name="address_one_default_per_third_party"
+                fields=["third_party"],
+                condition=Q(is_default=True),
+                name="address_one_default_per_third_party",
             )
         ]
 
@@ -135,7 +145,9 @@ class Contact(OwnedRecord, PostalAddress):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("department")
     )
-    role = models.ForeignKey(ContactRole, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("role"))
+    role = models.ForeignKey(
+        ContactRole, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("role")
+    )
     email = models.EmailField(_("email"), blank=True)
     email_secondary = models.EmailField(_("secondary email"), blank=True)
     email_domain = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
@@ -143,8 +155,12 @@ class Contact(OwnedRecord, PostalAddress):
     mobile_phone = models.CharField(_("mobile phone"), max_length=30, blank=True, validators=[validate_phone])
     do_not_call = models.BooleanField(_("do not call"), default=False)
     do_not_email = models.BooleanField(_("do not email"), default=False)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FRENCH)
-    companies = models.ManyToManyField(Company, blank=True, related_name="contacts", verbose_name=_("companies"))
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
+    companies = models.ManyToManyField(
+        Company, blank=True, related_name="contacts", verbose_name=_("companies")
+    )
     main_third_party = models.ForeignKey(
         ThirdParty,
         on_delete=models.SET_NULL,

@@ -77,11 +77,21 @@ class User(AbstractUser):
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     leader = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_teams", verbose_name=_("leader")
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+        verbose_name=_("leader"),
     )
     members = models.ManyToManyField(User, blank=True, related_name="teams", verbose_name=_("members"))
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="teams", verbose_name=_("company")
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        verbose_name=_("company"),
     )
 
     class Meta:

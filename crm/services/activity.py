@@ -33,7 +33,9 @@ def snapshot(instance: Model) -> Snapshot:
             values[field.name] = str(getattr(instance, f"get_{field.name}_display")())
         else:
             value = getattr(instance, field.name)
-            values[field.name] = value if isinstance(value, bool | int | float) or value is None else str(value)
+            values[field.name] = (
+                value if isinstance(value, bool | int | float) or value is None else str(value)
+            )
     return values
 
 

@@ -19,7 +19,9 @@ class ConcurrentUpdateError(Exception):
 
     def __init__(self) -> None:
         super().__init__(
-            _("This record was changed by someone else since you opened it. Reload it and apply your changes again.")
+            _(
+                "This record was changed by someone else since you opened it. Reload it and apply your changes again."
+            )
         )
 
 
@@ -62,8 +64,10 @@ def record_update(
     model = type(record)
     plain, many = split_fields(model, fields)
     with transaction.atomic():
-        before = snapshot(record)
-        _refuse_locked_changes(record, plain)
+        # Forms change the instance while validating it: the stored row is the "before".
+        stored = model.objects.get(pk=record.pk)
+        before = snapshot(stored)
+        _refuse_locked_changes(stored, plain)
         for name, value in plain.items():
             setattr(record, name, value)
         version = record.version if expected_version is None else expected_version

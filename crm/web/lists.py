@@ -49,7 +49,11 @@ class RecordListView(ListView):
 
     def get_queryset(self) -> QuerySet:
         self.filterset = self.filterset_class(self.request.GET or None, queryset=self.base_queryset())
-        queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else self.base_queryset()
+        queryset = (
+            self.filterset.qs
+            if self.filterset.is_bound and self.filterset.is_valid()
+            else self.base_queryset()
+        )
         queryset = self.search(queryset, self.request.GET.get("q", ""))
         sort = self.sort_key()
         return queryset.order_by(sort, "-pk" if sort.startswith("-") else "pk")

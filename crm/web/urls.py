@@ -10,7 +10,11 @@ urlpatterns = [
     path("third-parties/<int:pk>/", views.third_party_detail, name="third_party_detail"),
     path("third-parties/<int:pk>/edit/", views.third_party_update_view, name="third_party_update"),
     path("third-parties/<int:third_party_pk>/addresses/new/", views.address_edit_view, name="address_create"),
-    path("third-parties/<int:third_party_pk>/addresses/<int:pk>/", views.address_edit_view, name="address_update"),
+    path(
+        "third-parties/<int:third_party_pk>/addresses/<int:pk>/",
+        views.address_edit_view,
+        name="address_update",
+    ),
     path(
         "third-parties/<int:third_party_pk>/addresses/<int:pk>/delete/",
         views.address_delete_view,

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm import selectors
-from crm.filters import THIRD_PARTY_TYPES, ContactFilterSet, ThirdPartyFilterSet, search_contacts, search_third_parties
+from crm.filters import (
+    THIRD_PARTY_TYPES,
+    ContactFilterSet,
+    ThirdPartyFilterSet,
+    search_contacts,
+    search_third_parties,
+)
 from crm.forms import AddressForm, ContactForm, RecordForm, ThirdPartyForm
 from crm.models import Address, Contact, ThirdParty
 from crm.services.parties import (
@@ -177,7 +183,9 @@ def contact_create_view(request: HttpRequest) -> HttpResponse:
         initial = {"main_third_party": third_party.first()}
     form = ContactForm(request.POST or None, user=request.user, initial=initial)  # type: ignore[arg-type]
     if form.is_bound and form.is_valid():
-        contact = _save_record_form(request, form, lambda fields: contact_create(user=request.user, fields=fields))
+        contact = _save_record_form(
+            request, form, lambda fields: contact_create(user=request.user, fields=fields)
+        )
         if contact:
             messages.success(request, _("Contact %(name)s created.") % {"name": contact})
             return redirect(contact)
@@ -193,7 +201,10 @@ def contact_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             form,
             lambda fields: contact_update(
-                contact=contact, user=request.user, fields=fields, expected_version=form.cleaned_data.get("version")
+                contact=contact,
+                user=request.user,
+                fields=fields,
+                expected_version=form.cleaned_data.get("version"),
             ),
         )
         if saved:
@@ -205,7 +216,9 @@ def contact_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def address_edit_view(request: HttpRequest, third_party_pk: int, pk: int | None = None) -> HttpResponse:
     third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=third_party_pk)
-    address = get_object_or_404(Address, pk=pk, third_party=third_party) if pk else Address(third_party=third_party)
+    address = (
+        get_object_or_404(Address, pk=pk, third_party=third_party) if pk else Address(third_party=third_party)
+    )
     form = AddressForm(request.POST or None, instance=address)
     if form.is_bound and form.is_valid():
         address_save(address=form.save(commit=False), user=request.user)  # type: ignore[arg-type]
@@ -233,6 +246,8 @@ def third_party_lookup(request: HttpRequest) -> HttpResponse:
         request.GET.get("q", ""),
     )
     options = format_html_join(
-        "\n", '<option value="{}">{}</option>', ((tp.pk, f"{tp.name} ({tp.reference})") for tp in queryset[:20])
+        "\n",
+        '<option value="{}">{}</option>',
+        ((tp.pk, f"{tp.name} ({tp.reference})") for tp in queryset[:20]),
     )
     return HttpResponse(options)

@@ -55,7 +55,9 @@ def test_it_rejects_invalid_phone_numbers(typed):
 
 @pytest.mark.django_db
 def test_the_third_party_form_accepts_a_siret_typed_with_spaces_and_stores_digits(cast):
-    form = ThirdPartyForm(data={"name": "ACME", "siret": "732 829 320 00074", "language": "fr"}, user=cast.rep)
+    form = ThirdPartyForm(
+        data={"name": "ACME", "siret": "732 829 320 00074", "language": "fr"}, user=cast.rep
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["siret"] == "73282932000074"
 
@@ -79,7 +81,13 @@ def test_the_third_party_form_reports_each_invalid_field_beside_it(cast):
 @pytest.mark.django_db
 def test_the_contact_form_rejects_a_bad_email_and_phone(cast):
     form = ContactForm(
-        data={"last_name": "Michel", "email": "l.michel@", "mobile_phone": "06", "language": "fr", "country": "FR"},
+        data={
+            "last_name": "Michel",
+            "email": "l.michel@",
+            "mobile_phone": "06",
+            "language": "fr",
+            "country": "FR",
+        },
         user=cast.rep,
     )
     assert not form.is_valid()

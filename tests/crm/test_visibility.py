@@ -71,7 +71,9 @@ def test_a_rep_cannot_change_another_teams_third_party_by_posting(cast, records)
 
 def test_a_rep_cannot_delete_an_address_of_another_team(cast, records):
     address = AddressFactory(third_party=records["other_team"])
-    response = client_for(cast.rep).post(reverse("address_delete", args=[records["other_team"].pk, address.pk]))
+    response = client_for(cast.rep).post(
+        reverse("address_delete", args=[records["other_team"].pk, address.pk])
+    )
     assert response.status_code == 404
     assert records["other_team"].addresses.count() == 1
 
@@ -91,7 +93,12 @@ def test_the_list_page_shows_only_visible_records(cast, records):
 def test_a_rep_cannot_attach_a_contact_to_a_third_party_they_cannot_see(cast, records):
     response = client_for(cast.rep).post(
         reverse("contact_create"),
-        {"last_name": "Intrus", "main_third_party": records["other_team"].pk, "language": "fr", "country": "FR"},
+        {
+            "last_name": "Intrus",
+            "main_third_party": records["other_team"].pk,
+            "language": "fr",
+            "country": "FR",
+        },
     )
     assert response.status_code == 400
     assert not Contact.objects.filter(last_name="Intrus").exists()
