@@ -110,7 +110,8 @@ ensure_venv() {
         "$PYTHON" -m venv "$VENV_DIR" || { rm -rf "$VENV_DIR"; die "could not create $VENV_DIR"; }
     fi
 
-    local stamp="$VENV_DIR/.installed-$(basename "$req").sha256" want
+    local stamp want
+    stamp="$VENV_DIR/.installed-$(basename "$req").sha256"
     want="$(_requirements_hash "$req")"
     if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         info "$1 already installed in .venv (unchanged)"

@@ -6,6 +6,7 @@
 # var/celery-queue/; without DATABASE_URL the database is var/crm.sqlite3.
 set -euo pipefail
 
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
@@ -33,8 +34,8 @@ stop_worker() {
         # Warm shutdown of the main process (it stops its pool and beat), then, after 20 s or once
         # it is gone, kill whatever is left in its process group.
         kill -TERM "$CELERY_PID" 2>/dev/null || true
-        local i
-        for i in $(seq 1 80); do
+        local _
+        for _ in $(seq 1 80); do
             kill -0 "$CELERY_PID" 2>/dev/null || break
             sleep 0.25
         done

@@ -9,7 +9,9 @@ set -euo pipefail
 # Debian packages the test run needs (add chromium, WeasyPrint's libraries... here).
 DEBIAN_PACKAGES="postgresql redis-server gettext"
 
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/services.sh
 source "$REPO_ROOT/scripts/services.sh"
 cd "$REPO_ROOT"
 
