@@ -128,7 +128,9 @@ def test_the_embedded_broker_runs_periodic_jobs_without_redis(tmp_path, smtp_ser
         "PeriodicTask.objects.create(name='test mail', task='crm.tasks.deliver_email', interval=every,"
         ' kwargs=\'{"subject": "Périodique", "body": "ok", "to": ["rep@example.fr"]}\')'
     )
-    subprocess.run([*MANAGE, "shell", "-c", schedule_every_second], cwd=ROOT, env=environment, check=True)
+    subprocess.run(
+        [*MANAGE, "shell", "--no-imports", "-c", schedule_every_second], cwd=ROOT, env=environment, check=True
+    )
     worker = start_worker(environment, "--beat", "--schedule", str(tmp_path / "beat-schedule"))
     try:
         wait_for(lambda: inbox.messages, timeout=90, process=worker)
