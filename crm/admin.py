@@ -52,7 +52,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 class ReferenceDataAdmin(admin.ModelAdmin):
-    list_display = ("name", "active")
+    list_display: tuple[str, ...] = ("name", "active")
     list_filter = ("active",)
     search_fields = ("name",)
 

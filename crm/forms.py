@@ -39,7 +39,7 @@ class RecordForm(forms.ModelForm):
             self.fields["companies"].queryset = allowed.distinct()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if "scoring" in self.fields and cleaned.get("scoring") is None and "scoring" not in self.errors:
             cleaned["scoring"] = 0
         for name in PHONE_FIELDS:

@@ -108,7 +108,7 @@ class ThirdParty(OwnedRecord):
 
     @property
     def type_labels(self) -> list[str]:
-        return [str(self._meta.get_field(flag).verbose_name) for flag in TYPE_FLAGS if getattr(self, flag)]
+        return [str(self._meta.get_field(flag).verbose_name) for flag in TYPE_FLAGS if getattr(self, flag)]  # type: ignore[union-attr]
 
 
 class Address(PostalAddress):

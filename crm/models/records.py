@@ -53,7 +53,7 @@ class PostalAddress(models.Model):
     @property
     def address_lines(self) -> list[str]:
         city_line = " ".join(part for part in (self.postcode, self.city.upper()) if part)
-        country = self.country.name if self.country and self.country.code != "FR" else ""
+        country = self.country.name if self.country and self.country.code != "FR" else ""  # type: ignore[attr-defined]
         return [line for line in (self.line1, self.line2, city_line, country) if line]
 
 

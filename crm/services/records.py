@@ -14,6 +14,10 @@ from .activity import activity_record, diff, snapshot
 R = TypeVar("R", bound=OwnedRecord)
 
 
+def _manager(model: type[OwnedRecord]) -> Any:
+    return model._default_manager
+
+
 class ConcurrentUpdateError(Exception):
     """The record changed since the user opened it: saving would overwrite someone's work."""
 
@@ -65,13 +69,13 @@ def record_update(
     plain, many = split_fields(model, fields)
     with transaction.atomic():
         # Forms change the instance while validating it: the stored row is the "before".
-        stored = model.objects.get(pk=record.pk)
+        stored = _manager(model).get(pk=record.pk)
         before = snapshot(stored)
         _refuse_locked_changes(stored, plain)
         for name, value in plain.items():
             setattr(record, name, value)
         version = record.version if expected_version is None else expected_version
-        bumped = model.objects.filter(pk=record.pk, version=version).update(version=F("version") + 1)
+        bumped = _manager(model).filter(pk=record.pk, version=version).update(version=F("version") + 1)
         if not bumped:
             raise ConcurrentUpdateError()
         record.version = version + 1

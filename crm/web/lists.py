@@ -5,9 +5,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.views.generic import ListView
 from django_filters import FilterSet
+
+from .http import AuthenticatedRequest
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -27,7 +28,7 @@ class RecordListView(ListView):
     title: Any = ""
     create_url_name = ""
 
-    request: HttpRequest
+    request: AuthenticatedRequest  # type: ignore[assignment]
 
     def base_queryset(self) -> QuerySet:
         raise NotImplementedError

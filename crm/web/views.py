@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -31,10 +31,11 @@ from crm.services.parties import (
 from crm.services.records import ConcurrentUpdateError
 from crm.visibility import visible_records
 
+from .http import AuthenticatedRequest
 from .lists import Column, RecordListView
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("third_party_list")
 
 
@@ -56,7 +57,7 @@ class ThirdPartyListView(RecordListView):
     ]
 
     def base_queryset(self) -> QuerySet:
-        return selectors.third_party_list(user=self.request.user)  # type: ignore[arg-type]
+        return selectors.third_party_list(user=self.request.user)
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         return search_third_parties(queryset, text)
@@ -83,7 +84,7 @@ class ContactListView(RecordListView):
     ]
 
     def base_queryset(self) -> QuerySet:
-        return selectors.contact_list(user=self.request.user)  # type: ignore[arg-type]
+        return selectors.contact_list(user=self.request.user)
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         return search_contacts(queryset, text)
@@ -97,7 +98,7 @@ def _get_or_404(getter: Any, **kwargs: Any) -> Any:
 
 
 @require_GET
-def third_party_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def third_party_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=pk)
     context = {
         "third_party": third_party,
@@ -110,7 +111,7 @@ def third_party_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     contact = _get_or_404(selectors.contact_detail, user=request.user, pk=pk)
     context = {
         "contact": contact,
@@ -121,7 +122,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "crm/contacts/detail.html", context)
 
 
-def _save_record_form(request: HttpRequest, form: RecordForm, save: Any) -> Any:
+def _save_record_form(request: AuthenticatedRequest, form: RecordForm, save: Any) -> Any:
     """Run a create/update service for a valid form; put refusals back on the form. None when refused."""
     try:
         return save(form.service_fields())
@@ -132,16 +133,18 @@ def _save_record_form(request: HttpRequest, form: RecordForm, save: Any) -> Any:
     return None
 
 
-def _record_form_page(request: HttpRequest, form: RecordForm, template: str, **context: Any) -> HttpResponse:
+def _record_form_page(
+    request: AuthenticatedRequest, form: RecordForm, template: str, **context: Any
+) -> HttpResponse:
     return render(request, template, {"form": form, **context}, status=400 if form.is_bound else 200)
 
 
 @require_http_methods(["GET", "POST"])
-def third_party_create_view(request: HttpRequest) -> HttpResponse:
+def third_party_create_view(request: AuthenticatedRequest) -> HttpResponse:
     initial = {flag: True for flag in ("is_prospect",) if not request.GET.get("type")}
     if request.GET.get("type") in dict(THIRD_PARTY_TYPES):
         initial = {f"is_{request.GET['type']}": True}
-    form = ThirdPartyForm(request.POST or None, user=request.user, initial=initial)  # type: ignore[arg-type]
+    form = ThirdPartyForm(request.POST or None, user=request.user, initial=initial)
     if form.is_bound and form.is_valid():
         third_party = _save_record_form(
             request, form, lambda fields: third_party_create(user=request.user, fields=fields)
@@ -153,9 +156,9 @@ def third_party_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def third_party_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+def third_party_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=pk)
-    form = ThirdPartyForm(request.POST or None, instance=third_party, user=request.user)  # type: ignore[arg-type]
+    form = ThirdPartyForm(request.POST or None, instance=third_party, user=request.user)
     if form.is_bound and form.is_valid():
         saved = _save_record_form(
             request,
@@ -174,14 +177,14 @@ def third_party_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_create_view(request: HttpRequest) -> HttpResponse:
+def contact_create_view(request: AuthenticatedRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("third_party"):
-        third_party = visible_records(ThirdParty.objects.all(), user=request.user).filter(  # type: ignore[arg-type]
+        third_party = visible_records(ThirdParty.objects.all(), user=request.user).filter(
             pk=request.GET["third_party"]
         )
         initial = {"main_third_party": third_party.first()}
-    form = ContactForm(request.POST or None, user=request.user, initial=initial)  # type: ignore[arg-type]
+    form = ContactForm(request.POST or None, user=request.user, initial=initial)
     if form.is_bound and form.is_valid():
         contact = _save_record_form(
             request, form, lambda fields: contact_create(user=request.user, fields=fields)
@@ -193,9 +196,9 @@ def contact_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     contact = _get_or_404(selectors.contact_detail, user=request.user, pk=pk)
-    form = ContactForm(request.POST or None, instance=contact, user=request.user)  # type: ignore[arg-type]
+    form = ContactForm(request.POST or None, instance=contact, user=request.user)
     if form.is_bound and form.is_valid():
         saved = _save_record_form(
             request,
@@ -214,14 +217,16 @@ def contact_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def address_edit_view(request: HttpRequest, third_party_pk: int, pk: int | None = None) -> HttpResponse:
+def address_edit_view(
+    request: AuthenticatedRequest, third_party_pk: int, pk: int | None = None
+) -> HttpResponse:
     third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=third_party_pk)
     address = (
         get_object_or_404(Address, pk=pk, third_party=third_party) if pk else Address(third_party=third_party)
     )
     form = AddressForm(request.POST or None, instance=address)
     if form.is_bound and form.is_valid():
-        address_save(address=form.save(commit=False), user=request.user)  # type: ignore[arg-type]
+        address_save(address=form.save(commit=False), user=request.user)
         messages.success(request, _("Address saved."))
         return redirect(third_party)
     status = 400 if form.is_bound else 200
@@ -230,19 +235,19 @@ def address_edit_view(request: HttpRequest, third_party_pk: int, pk: int | None 
 
 
 @require_POST
-def address_delete_view(request: HttpRequest, third_party_pk: int, pk: int) -> HttpResponse:
+def address_delete_view(request: AuthenticatedRequest, third_party_pk: int, pk: int) -> HttpResponse:
     third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=third_party_pk)
     address = get_object_or_404(Address, pk=pk, third_party=third_party)
-    address_delete(address=address, user=request.user)  # type: ignore[arg-type]
+    address_delete(address=address, user=request.user)
     messages.success(request, _("Address removed."))
     return redirect(third_party)
 
 
 @require_GET
-def third_party_lookup(request: HttpRequest) -> HttpResponse:
+def third_party_lookup(request: AuthenticatedRequest) -> HttpResponse:
     """Options for LookupSelect widgets: the first visible third parties matching the typed text."""
     queryset = search_third_parties(
-        visible_records(ThirdParty.objects.all(), user=request.user),  # type: ignore[arg-type]
+        visible_records(ThirdParty.objects.all(), user=request.user),
         request.GET.get("q", ""),
     )
     options = format_html_join(
