@@ -30,6 +30,14 @@ THIRD_PARTY_TYPES = [
 ]
 
 
+class YesNoSelect(django_filters.widgets.BooleanWidget):
+    """Any / yes / no, instead of django-filter's confusing "Unknown"."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
+
+
 def active_users(request: object = None) -> QuerySet[User]:
     return User.objects.filter(is_active=True)
 
@@ -52,7 +60,7 @@ class ThirdPartyFilterSet(OwnedRecordFilterSet):
     legal_form = django_filters.ModelChoiceFilter(label=_("Legal form"), queryset=LegalForm.objects.all())
     source = django_filters.ModelChoiceFilter(label=_("Source"), queryset=LeadSource.objects.all())
     size = django_filters.ChoiceFilter(label=_("Size"), choices=CompanySize.choices)
-    is_key_account = django_filters.BooleanFilter(label=_("Key account"))
+    is_key_account = django_filters.BooleanFilter(label=_("Key account"), widget=YesNoSelect)
 
     class Meta:
         model = ThirdParty
@@ -66,8 +74,8 @@ class ContactFilterSet(OwnedRecordFilterSet):
     function = django_filters.ModelChoiceFilter(label=_("Function"), queryset=JobFunction.objects.all())
     department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
     role = django_filters.ModelChoiceFilter(label=_("Role"), queryset=ContactRole.objects.all())
-    do_not_call = django_filters.BooleanFilter(label=_("Do not call"))
-    do_not_email = django_filters.BooleanFilter(label=_("Do not email"))
+    do_not_call = django_filters.BooleanFilter(label=_("Do not call"), widget=YesNoSelect)
+    do_not_email = django_filters.BooleanFilter(label=_("Do not email"), widget=YesNoSelect)
 
     class Meta:
         model = Contact

@@ -62,7 +62,7 @@ class RecordForm(forms.ModelForm):
 class ThirdPartyForm(RecordForm):
     # Wider than the stored 14 digits: people type "732 829 320 00074"; the model validates the result.
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = ThirdParty

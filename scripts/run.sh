@@ -34,13 +34,11 @@ stop_worker() {
         # Warm shutdown of the main process (it stops its pool and beat), then, after 20 s or once
         # it is gone, kill whatever is left in its process group.
         kill -TERM "$CELERY_PID" 2>/dev/null || true
-        local _
-        for _ in $(seq 1 80); do
-            kill -0 "$CELERY_PID" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -KILL -- "-$CELERY_PID" 2>/dev/null || true
+        (sleep 20 && kill -KILL -- "-$CELERY_PID" 2>/dev/null) &
+        local watchdog=$!
         wait "$CELERY_PID" 2>/dev/null || true
+        kill "$watchdog" 2>/dev/null || true
+        kill -KILL -- "-$CELERY_PID" 2>/dev/null || true
     fi
 }
 trap stop_worker EXIT

@@ -94,7 +94,9 @@ DEPLOY_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))
 stage "Lint: ruff check" ruff check .
 stage "Format: ruff format --check" ruff format --check .
 stage "Django system checks" python manage.py check
-stage "Migrations up to date" python manage.py makemigrations --check --dry-run
+# On the throwaway PostgreSQL, so that the migration history check has a database to look at.
+stage "Migrations up to date" env DATABASE_URL="$DATABASE_URL_POSTGRES" \
+    python manage.py makemigrations --check --dry-run
 stage "Deployment checks (CRM_PRODUCTION=1)" env CRM_PRODUCTION=1 SECRET_KEY="$DEPLOY_SECRET_KEY" \
     ALLOWED_HOSTS=crm.example.com python manage.py check --deploy --fail-level WARNING
 stage "Type checks: mypy" mypy .

@@ -3,18 +3,19 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActivityVerb(models.TextChoices):
-    CREATED = "created", _("created")
-    UPDATED = "updated", _("updated")
-    DELETED = "deleted", _("deleted")
-    STATUS_CHANGED = "status_changed", _("status changed")
-    EMAIL_SENT = "email_sent", _("email sent")
-    EVENT = "event", _("event")
-    CONVERTED = "converted", _("converted")
-    MERGED = "merged", _("merged")
-    SYNCED = "synced", _("synchronised")
+    CREATED = "created", pgettext_lazy("activity", "created")
+    UPDATED = "updated", pgettext_lazy("activity", "updated")
+    DELETED = "deleted", pgettext_lazy("activity", "deleted")
+    STATUS_CHANGED = "status_changed", pgettext_lazy("activity", "status changed")
+    EMAIL_SENT = "email_sent", pgettext_lazy("activity", "email sent")
+    EVENT = "event", pgettext_lazy("activity", "event")
+    CONVERTED = "converted", pgettext_lazy("activity", "converted")
+    MERGED = "merged", pgettext_lazy("activity", "merged")
+    SYNCED = "synced", pgettext_lazy("activity", "synchronised")
 
 
 class Activity(models.Model):

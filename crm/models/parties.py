@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from crm.validators import validate_phone, validate_siret
@@ -108,7 +109,9 @@ class ThirdParty(OwnedRecord):
 
     @property
     def type_labels(self) -> list[str]:
-        return [str(self._meta.get_field(flag).verbose_name) for flag in TYPE_FLAGS if getattr(self, flag)]  # type: ignore[union-attr]
+        return [
+            capfirst(self._meta.get_field(flag).verbose_name) for flag in TYPE_FLAGS if getattr(self, flag)
+        ]  # type: ignore[union-attr]
 
 
 class Address(PostalAddress):

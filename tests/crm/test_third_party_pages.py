@@ -154,7 +154,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(cast):
         {"name": "Apollo (edited second)", "language": "fr", "version": opened_version},
     )
     assert response.status_code == 400
-    assert "changed by someone else" in str(response.context["form"].non_field_errors())
+    assert "modifiée par quelqu'un d'autre" in " ".join(response.context["form"].non_field_errors())
     third_party.refresh_from_db()
     assert third_party.name == "Apollo (edited first)"
 

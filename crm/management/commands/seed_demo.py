@@ -58,7 +58,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<16} {count:>9,}")
         self.stdout.write(f"Logins (password '{DEMO_PASSWORD}' for the accounts created by seed_demo):")
         for spec, user in zip(DEMO_USERS, run.cast.users, strict=True):
-            role = spec.role.label + (f", {spec.team}" if spec.team else "")
+            role = spec.role.value + (f", {spec.team}" if spec.team else "")
             existing = run.default_set and spec.username not in run.cast.created_usernames
             note = " (existing account, left unchanged)" if existing else ""
             self.stdout.write(f"  {spec.username:<8} {user.get_full_name():<18} {role}{note}")
