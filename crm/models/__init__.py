@@ -1,4 +1,5 @@
 from .activity import Activity, ActivityVerb
+from .configuration import CrmSettings
 from .parties import TYPE_FLAGS, Address, Civility, CompanySize, Contact, ThirdParty
 from .records import Language, OwnedRecord, PostalAddress
 from .reference import (
@@ -14,6 +15,7 @@ from .reference import (
     ThirdPartyCategory,
 )
 from .sequences import Sequence
+from .statuses import ProspectStatus, StatusBase
 from .users import Company, Role, Team, User
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "Company",
     "CompanySize",
     "Contact",
+    "CrmSettings",
     "ContactRole",
     "Department",
     "IndustrySector",
@@ -35,9 +38,11 @@ __all__ = [
     "LostReason",
     "OwnedRecord",
     "PostalAddress",
+    "ProspectStatus",
     "ReferenceData",
     "Role",
     "Sequence",
+    "StatusBase",
     "Tag",
     "Team",
     "ThirdParty",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from crm.duplicates import DuplicateKeysMixin, key_field
 from crm.validators import validate_phone, validate_siret
 
 from .records import Language, OwnedRecord, PostalAddress, scoring_field
@@ -19,6 +20,7 @@ from .reference import (
     Tag,
     ThirdPartyCategory,
 )
+from .statuses import ProspectStatus
 from .users import Company
 
 
@@ -41,7 +43,9 @@ class Civility(models.TextChoices):
 TYPE_FLAGS = ("is_prospect", "is_customer", "is_supplier", "is_internal", "is_factor")
 
 
-class ThirdParty(OwnedRecord):
+class ThirdParty(DuplicateKeysMixin, OwnedRecord):
+    duplicate_key_fields = ("name", "email")
+
     name = models.CharField(_("name"), max_length=200, db_index=True)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     is_prospect = models.BooleanField(_("prospect"), default=False)
@@ -87,6 +91,16 @@ class ThirdParty(OwnedRecord):
         verbose_name=_("parent company"),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="third_parties", verbose_name=_("tags"))
+    prospect_status = models.ForeignKey(
+        ProspectStatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="third_parties",
+        verbose_name=_("prospect status"),
+    )
+    name_key = key_field()
+    email_key = key_field()
 
     class Meta:
         verbose_name = _("third party")
@@ -109,9 +123,12 @@ class ThirdParty(OwnedRecord):
 
     @property
     def type_labels(self) -> list[str]:
-        return [
-            capfirst(self._meta.get_field(flag).verbose_name) for flag in TYPE_FLAGS if getattr(self, flag)
-        ]  # type: ignore[union-attr]
+        labels = []
+        for flag in TYPE_FLAGS:
+            if getattr(self, flag):
+                field = self._meta.get_field(flag)
+                labels.append(str(capfirst(field.verbose_name)))  # type: ignore[union-attr]
+        return labels
 
 
 class Address(PostalAddress):
@@ -138,7 +155,9 @@ class Address(PostalAddress):
         return ", ".join(self.address_lines)
 
 
-class Contact(OwnedRecord, PostalAddress):
+class Contact(DuplicateKeysMixin, OwnedRecord, PostalAddress):
+    duplicate_key_fields = ("last_name", "first_name", "email")
+
     civility = models.CharField(_("civility"), max_length=5, choices=Civility.choices, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -177,6 +196,9 @@ class Contact(OwnedRecord, PostalAddress):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts", verbose_name=_("tags"))
     note = models.TextField(_("note"), blank=True)
+    last_name_key = key_field()
+    first_name_key = key_field()
+    email_key = key_field()
 
     class Meta:
         verbose_name = _("contact")

@@ -74,11 +74,7 @@ def record_update(
         _refuse_locked_changes(stored, plain)
         for name, value in plain.items():
             setattr(record, name, value)
-        version = record.version if expected_version is None else expected_version
-        bumped = _manager(model).filter(pk=record.pk, version=version).update(version=F("version") + 1)
-        if not bumped:
-            raise ConcurrentUpdateError()
-        record.version = version + 1
+        bump_version(record, expected_version=expected_version)
         record.save()
         for name, values in many.items():
             getattr(record, name).set(values)
@@ -86,6 +82,18 @@ def record_update(
         if changes:
             activity_record(record=record, actor=user, verb=ActivityVerb.UPDATED, changes=changes)
     return record
+
+
+def bump_version(record: OwnedRecord, *, expected_version: int | None = None) -> None:
+    """Claim the next version of the row, or refuse if it moved on since `expected_version`.
+
+    Call inside a transaction: on PostgreSQL the UPDATE also locks the row until commit.
+    """
+    version = record.version if expected_version is None else expected_version
+    bumped = _manager(type(record)).filter(pk=record.pk, version=version).update(version=F("version") + 1)
+    if not bumped:
+        raise ConcurrentUpdateError()
+    record.version = version + 1
 
 
 def _refuse_locked_changes(record: OwnedRecord, plain: dict[str, Any]) -> None:

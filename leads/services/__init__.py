@@ -1,0 +1,120 @@
+"""Writes on leads: create, update, status moves, take charge, lose, reopen (conversion: .conversion)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import ActivityVerb, CrmSettings, LostReason, User
+from crm.services.activity import activity_record
+from crm.services.records import bump_version, record_create, record_update, split_fields
+from crm.visibility import visible_records
+from crm.workflow import WorkflowRefused, run_transition, save_after_transition
+from leads.models import Lead, LeadStatus
+
+
+def lead_create(*, user: User, fields: dict[str, Any]) -> Lead:
+    plain, many = split_fields(Lead, fields)
+    lead = Lead(**plain)
+    if lead.status_id is None:
+        lead.status = CrmSettings.load().lead_new_status
+    if lead.company_id is None and user.active_company_id:
+        lead.company_id = user.active_company_id
+    return record_create(lead, user=user, m2m=many)
+
+
+def lead_update(
+    *, lead: Lead, user: User, fields: dict[str, Any], expected_version: int | None = None
+) -> Lead:
+    if not lead.is_open:
+        raise WorkflowRefused(_("A converted or lost lead cannot be edited. Reopen a lost lead first."))
+    return record_update(lead, user=user, fields=fields, expected_version=expected_version)
+
+
+def _record_status_change(lead: Lead, *, user: User, before: LeadStatus, message: str = "") -> None:
+    activity_record(
+        record=lead,
+        actor=user,
+        verb=ActivityVerb.STATUS_CHANGED,
+        message=message,
+        changes={"status": {"before": before.name, "after": lead.status.name}},
+    )
+
+
+def lead_move(*, lead: Lead, user: User, status: LeadStatus, expected_version: int | None = None) -> Lead:
+    """Move an open lead to another status; Converted and Lost are reached only by their actions."""
+    settings = CrmSettings.load()
+    if status.pk == settings.lead_converted_status_id:
+        raise WorkflowRefused(_("A lead is converted with the Convert action, not by changing its status."))
+    if status.pk == settings.lead_lost_status_id:
+        raise WorkflowRefused(_("A lead is lost with the Lose action, which asks for the reason."))
+    if not lead.is_open:
+        raise WorkflowRefused(_("This lead is closed: its status can no longer change."))
+    if status.archived:
+        raise WorkflowRefused(_("This status is archived."))
+    if status.pk == lead.status_id:
+        return lead
+    with transaction.atomic():
+        bump_version(lead, expected_version=expected_version)
+        before = lead.status
+        lead.status = status
+        lead.save(update_fields=["status", "version", "updated_at"])
+        _record_status_change(lead, user=user, before=before)
+    return lead
+
+
+def leads_take_charge(*, leads: list[Lead], user: User) -> int:
+    """Assign the leads to the user (one or many, all or nothing); returns how many changed hands."""
+    with transaction.atomic():
+        locked = list(
+            visible_records(Lead.objects.select_for_update(), user=user).filter(
+                pk__in=[lead.pk for lead in leads]
+            )
+        )
+        if len(locked) != len({lead.pk for lead in leads}):
+            raise WorkflowRefused(_("Some of these leads are not visible to you: nothing was changed."))
+        changed = [lead for lead in locked if lead.assigned_user_id != user.pk]
+        for lead in changed:
+            before = str(lead.assigned_user or "")
+            lead.assigned_user = user
+            lead.version += 1
+            lead.updated_at = timezone.now()
+            activity_record(
+                record=lead,
+                actor=user,
+                verb=ActivityVerb.UPDATED,
+                message=_("Taken in charge"),
+                changes={"assigned_user": {"before": before, "after": str(user)}},
+            )
+        Lead.objects.bulk_update(changed, ["assigned_user", "version", "updated_at"])
+    return len(changed)
+
+
+def lead_lose(*, lead: Lead, user: User, reason: LostReason, note: str = "") -> Lead:
+    settings = CrmSettings.load()
+    with transaction.atomic():
+        run_transition(lead, "lose", user=user, refused_message=_("Only an open lead can be lost."))
+        bump_version(lead)
+        before = lead.status
+        lead.status = settings.lead_lost_status
+        lead.lost_reason = reason
+        lead.lost_note = note
+        save_after_transition(lead)
+        _record_status_change(
+            lead, user=user, before=before, message=_("Lost: %(reason)s") % {"reason": reason}
+        )
+    return lead
+
+
+def lead_reopen(*, lead: Lead, user: User) -> Lead:
+    settings = CrmSettings.load()
+    with transaction.atomic():
+        run_transition(lead, "reopen", user=user, refused_message=_("Only a lost lead can be reopened."))
+        bump_version(lead)
+        before = lead.status
+        lead.status = settings.lead_new_status
+        lead.lost_reason = None
+        save_after_transition(lead)
+        _record_status_change(lead, user=user, before=before, message=_("Reopened"))
+    return lead
