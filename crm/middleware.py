@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -33,3 +34,12 @@ class PreferredLanguageMiddleware:
         if user is not None and user.is_authenticated and user.language in self.available:
             return user.language
         return settings.LANGUAGE_CODE
+
+
+class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
+    """Pages require a login; the API authenticates itself (tokens) and answers 401 in its own format."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -7,9 +7,10 @@
 
 from typing import TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from .models import Role, User
+from .models import Activity, Contact, Role, ThirdParty, User
 
 M = TypeVar("M", bound=Model)
 
@@ -23,6 +24,22 @@ def visible_records(queryset: QuerySet[M], *, user: User) -> QuerySet[M]:
     if user.role == Role.MANAGER:
         condition |= _company_condition(queryset.model, user.company_ids)
     return queryset.filter(condition)
+
+
+def visible_activities(*, user: User) -> QuerySet[Activity]:
+    """Timeline entries of the records the user can see; configuration changes only for admins."""
+    from leads.models import Lead
+    from opportunities.models import Opportunity, Quote
+
+    activities = Activity.objects.all()
+    if user.role == Role.ADMIN and user.is_active:
+        return activities
+    condition = Q(pk__in=[])
+    for model in (ThirdParty, Contact, Lead, Opportunity, Quote):
+        content_type = ContentType.objects.get_for_model(model)
+        visible_ids = visible_records(model.objects.all(), user=user).values("pk")
+        condition |= Q(content_type=content_type, object_id__in=visible_ids)
+    return activities.filter(condition)
 
 
 def _company_condition(model: type[Model], company_ids: list[int]) -> Q:

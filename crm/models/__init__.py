@@ -16,11 +16,13 @@ from .reference import (
 )
 from .sequences import Sequence
 from .statuses import ProspectStatus, StatusBase
+from .tokens import ApiToken
 from .users import Company, Role, Team, User
 
 __all__ = [
     "TYPE_FLAGS",
     "Activity",
+    "ApiToken",
     "ActivityVerb",
     "Address",
     "Civility",

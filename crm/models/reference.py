@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class ReferenceData(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         abstract = True

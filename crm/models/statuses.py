@@ -14,6 +14,7 @@ class StatusBase(models.Model):
     is_open = models.BooleanField(_("open"), default=True)
     colour = models.CharField(_("colour"), max_length=7, default="#5b8def", validators=[colour_validator])
     archived = models.BooleanField(_("archived"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         abstract = True

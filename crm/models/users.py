@@ -18,6 +18,7 @@ class Company(models.Model):
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     code = models.CharField(_("code"), max_length=20, unique=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("company")
@@ -85,6 +86,7 @@ class Team(models.Model):
         verbose_name=_("leader"),
     )
     members = models.ManyToManyField(User, blank=True, related_name="teams", verbose_name=_("members"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     company = models.ForeignKey(
         Company,
         on_delete=models.PROTECT,

@@ -1,0 +1,135 @@
+"""Shared pieces of the API: strict serializers, visible references, record viewsets over services."""
+
+from typing import Any
+
+import django_filters
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from crm.models import ActivityVerb, User
+from crm.services.activity import activity_record
+from crm.visibility import visible_records
+
+
+class StrictSerializerMixin:
+    """Unknown fields are an error, not silently ignored: a typo must not look like a success."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown: dict[str, list] = {}
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}  # type: ignore[attr-defined]
+            unknown = {name: [_("Unknown or read-only field.")] for name in sorted(set(data) - writable)}
+        try:
+            value = super().to_internal_value(data)  # type: ignore[misc]
+        except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
+            raise serializers.ValidationError({**detail, **unknown}) from error
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class VisibleRecordField(serializers.PrimaryKeyRelatedField):
+    """A reference to a record the caller may see; any other id is answered as 'does not exist'."""
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return queryset.none()
+        return visible_records(queryset, user=user)
+
+
+class RecordSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("The version you read; a stale version is refused with 409 (optimistic concurrency)."),
+    )
+
+
+class UpdatedAfterFilterSet(django_filters.FilterSet):
+    """Every resource filters on `updated_after` so that integrations can sync incrementally."""
+
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=_("The version (ETag) you read; a stale one is refused with 409."),
+)
+
+
+def expected_version(request: Request, validated: dict[str, Any]) -> int | None:
+    version = validated.pop("version", None)
+    if version is not None:
+        return int(version)
+    header = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
+    if not header:
+        return None
+    if not header.isdigit():
+        raise serializers.ValidationError({"If-Match": [_("Expected the record's version number.")]})
+    return int(header)
+
+
+@extend_schema_view(
+    update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH])
+)
+class RecordViewSet(viewsets.ModelViewSet):
+    """CRUD over a visible queryset; creation and updates go through the entity's services."""
+
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    request: Request
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        return visible_records(self.base_queryset(), user=self.user).order_by(*self.default_order())
+
+    def default_order(self) -> list[str]:
+        return ["-pk"]
+
+    @property
+    def user(self) -> User:
+        return self.request.user  # type: ignore[return-value]
+
+    def create_record(self, fields: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def update_record(self, record: Model, fields: dict[str, Any], version: int | None) -> Model:
+        raise NotImplementedError
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        fields = dict(serializer.validated_data)
+        fields.pop("version", None)
+        serializer.instance = self.create_record(fields)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        fields = dict(serializer.validated_data)
+        version = expected_version(self.request, fields)
+        serializer.instance = self.update_record(serializer.instance, fields, version)
+
+    def perform_destroy(self, instance: Model) -> None:
+        with transaction.atomic():
+            activity_record(
+                record=instance, actor=self.user, verb=ActivityVerb.DELETED, message=str(instance)
+            )
+            instance.delete()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        version = response.data.get("version") if isinstance(response.data, dict) else None
+        if version is not None:
+            response["ETag"] = f'"{version}"'
+        return response

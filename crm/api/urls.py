@@ -1,0 +1,29 @@
+from rest_framework.routers import DefaultRouter
+
+from crm import models
+
+from . import core
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = True
+router.register("third-parties", core.ThirdPartyViewSet, basename="third-party")
+router.register("contacts", core.ContactViewSet, basename="contact")
+router.register("addresses", core.AddressViewSet, basename="address")
+router.register("teams", core.TeamViewSet, basename="team")
+router.register("users", core.UserViewSet, basename="user")
+router.register("activities", core.ActivityViewSet, basename="activity")
+REFERENCE_RESOURCES = {
+    "industry-sectors": models.IndustrySector,
+    "departments": models.Department,
+    "functions": models.JobFunction,
+    "contact-roles": models.ContactRole,
+    "sources": models.LeadSource,
+    "third-party-categories": models.ThirdPartyCategory,
+    "legal-forms": models.LegalForm,
+    "lost-reasons": models.LostReason,
+}
+for prefix, model in REFERENCE_RESOURCES.items():
+    router.register(prefix, core.reference_viewset(model), basename=prefix.rstrip("s"))
+router.register("tags", core.reference_viewset(models.Tag, ("colour",)), basename="tag")
+
+urlpatterns = router.urls
