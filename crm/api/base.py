@@ -39,7 +39,7 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
     """A reference to a record the caller may see; any other id is answered as 'does not exist'."""
 
     def get_queryset(self) -> QuerySet:
-        queryset = super().get_queryset()
+        queryset: Any = super().get_queryset()
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if user is None:
@@ -118,7 +118,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         fields = dict(serializer.validated_data)
         version = expected_version(self.request, fields)
-        serializer.instance = self.update_record(serializer.instance, fields, version)
+        serializer.instance = self.update_record(serializer.instance, fields, version)  # type: ignore[arg-type]
 
     def perform_destroy(self, instance: Model) -> None:
         with transaction.atomic():

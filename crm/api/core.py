@@ -30,7 +30,9 @@ RECORD_READ_ONLY = ["id", "created_at", "updated_at", "locked_fields"]
 
 
 class ThirdPartySerializer(RecordSerializer):
-    parent = VisibleRecordField(queryset=models.ThirdParty.objects.all(), required=False, allow_null=True)
+    parent = VisibleRecordField(  # type: ignore[assignment]
+        queryset=models.ThirdParty.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = models.ThirdParty
@@ -205,9 +207,8 @@ class AddressViewSet(viewsets.ModelViewSet):
         return models.Address.objects.filter(third_party__in=visible.values("pk")).order_by("pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.instance = address_save(
-            address=models.Address(**serializer.validated_data), user=self.request.user
-        )  # type: ignore[arg-type]
+        address = models.Address(**serializer.validated_data)
+        serializer.instance = address_save(address=address, user=self.request.user)  # type: ignore[arg-type]
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         address = serializer.instance
