@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Model, QuerySet
+from django_countries.serializers import CountryFieldMixin
 from rest_framework import mixins, serializers, viewsets
 
 from crm import models
@@ -97,7 +98,7 @@ class ThirdPartyViewSet(RecordViewSet):
         return third_party_update(third_party=record, user=self.user, fields=fields, expected_version=version)  # type: ignore[arg-type]
 
 
-class ContactSerializer(RecordSerializer):
+class ContactSerializer(CountryFieldMixin, RecordSerializer):
     main_third_party = VisibleRecordField(
         queryset=models.ThirdParty.objects.all(), required=False, allow_null=True
     )
@@ -167,7 +168,7 @@ class ContactViewSet(RecordViewSet):
         return contact_update(contact=record, user=self.user, fields=fields, expected_version=version)  # type: ignore[arg-type]
 
 
-class AddressSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+class AddressSerializer(CountryFieldMixin, StrictSerializerMixin, serializers.ModelSerializer):
     third_party = VisibleRecordField(queryset=models.ThirdParty.objects.all())
 
     class Meta:

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,3 +66,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
     response.data = {"error": {"code": code, "message": str(detail)}}
     return response
+
+
+def api_aware_page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """URLs under /api/ that match no route answer in the API's error format, not with an HTML page."""
+    if request.path_info.startswith("/api/"):
+        body = {"error": {"code": "not_found", "message": _("No such resource.")}}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)

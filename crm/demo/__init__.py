@@ -48,12 +48,12 @@ class DemoRun:
 
 
 def seed(
-    size: int | None = None, *, seed: int = DEFAULT_SEED, log: Callable[[str], None] = print
+    size: int | None = None, *, random_seed: int = DEFAULT_SEED, log: Callable[[str], None] = print
 ) -> DemoRun | None:
     """Create the demo data set; None when there is no `size` and the demo users already exist.
 
     Without `size`: the default set, once. With `size`: `size` more third parties each time (the
-    users, teams and companies are reused). The random generator is seeded with `seed`, shifted
+    users, teams and companies are reused). The random generator is seeded with `random_seed`, shifted
     by the number of third parties already present so that a second run does not repeat the names
     and SIRET numbers of the first one.
     """
@@ -65,7 +65,7 @@ def seed(
         cast=cast,
         size=DEFAULT_SIZE if size is None else size,
         default_set=size is None,
-        rng=random.Random(seed + existing),
+        rng=random.Random(random_seed + existing),
         log=log,
     )
     for path in STEPS:

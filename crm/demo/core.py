@@ -1,8 +1,8 @@
 """Demo data of the CRM core: users, teams and companies (the "cast"), third parties, addresses, contacts.
 
 Third parties are built in Python and written with bulk_create, chunk by chunk, each chunk in its
-own transaction: the number of queries does not depend on the size, so `seed_demo --size 300000`
-stays practical. Nothing here goes through the services (they save row by row), so what the
+own transaction: a fixed number of INSERT statements per table and chunk (on SQLite, split to fit
+its 999 parameters per statement), never one per row, so `seed_demo --size 300000` stays practical. Nothing here goes through the services (they save row by row), so what the
 services would derive is set here: the reference (reserved in one block), the contact's email
 domain, the main third party among the contact's third parties, one "created" Activity per record.
 """
@@ -10,6 +10,7 @@ domain, the main third party among the contact's third parties, one "created" Ac
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 from collections.abc import Callable
 from collections.abc import Sequence as SequenceType
@@ -58,6 +59,12 @@ BATCH_SIZE = 1_000  # rows per INSERT (the SQLite backend lowers it to fit its 9
 DEFAULT_CONTACT_WEIGHTS = (1, 1, 1, 1)
 SCALED_CONTACT_WEIGHTS = (4, 3, 2, 1)
 ADDRESS_WEIGHTS = (6, 3, 1)  # 1 to 3 addresses, ~1.5 on average
+# SIREN bodies 10000000-99999999, a permutation of the reference numbers (STEP is coprime with
+# COUNT); OFFSET puts La Poste's SIREN (which follows its own rule) at reference number 89123457.
+SIREN_FIRST = 10_000_000
+SIREN_COUNT = 90_000_000
+SIREN_STEP = 38_734_291
+SIREN_OFFSET = 67_236_013
 
 Log = Callable[[str], None]
 
@@ -222,7 +229,9 @@ def seed_third_parties(
         for _ in range(count):
             make = specials.pop(0) if specials else builder.regular
             plan = make()
-            plan.third_party.reference = next(references)
+            reference = next(references)
+            plan.third_party.reference = reference
+            plan.third_party.siret = builder.siret(_reference_number(reference))
             plans.append(plan)
         _insert_chunk(plans, content_types, result)
         done += count
@@ -292,13 +301,10 @@ def _insert_chunk(
                     contact_tps(contact_id=contact.pk, thirdparty_id=plan.parent.pk)
                     for contact in plan.parent_contacts
                 ]
-        for through, rows in (
-            (tp_companies, company_rows),
-            (tp_tags, tag_rows),
-            (contact_tps, contact_tp_rows),
-            (contact_companies, contact_company_rows),
-        ):
-            through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        tp_companies.objects.bulk_create(company_rows, batch_size=BATCH_SIZE)
+        tp_tags.objects.bulk_create(tag_rows, batch_size=BATCH_SIZE)
+        contact_tps.objects.bulk_create(contact_tp_rows, batch_size=BATCH_SIZE)
+        contact_companies.objects.bulk_create(contact_company_rows, batch_size=BATCH_SIZE)
 
         tp_type = content_types[ThirdParty]
         contact_type = content_types[Contact]
@@ -374,18 +380,21 @@ class _Builder:
         sector = rng.choice(self.sectors) if self.sectors else None
         name = self._company_name(sector)
         roll = rng.random()
-        flags = (
-            {"is_prospect": True}
+        # 42 % prospects, 28 % customers, 10 % both, 15 % suppliers, 5 % suppliers and customers.
+        prospect, customer, supplier = (
+            (True, False, False)
             if roll < 0.42
-            else {"is_customer": True}
+            else (False, True, False)
             if roll < 0.70
-            else {"is_prospect": True, "is_customer": True}
+            else (True, True, False)
             if roll < 0.80
-            else {"is_supplier": True}
+            else (False, False, True)
             if roll < 0.95
-            else {"is_supplier": True, "is_customer": True}
+            else (False, True, True)
         )
-        plan = self._third_party(name, sector=sector, **flags)
+        plan = self._third_party(
+            name, sector=sector, is_prospect=prospect, is_customer=customer, is_supplier=supplier
+        )
         if plan.third_party.size in ("medium", "intermediate", "large"):
             self.groups.append(plan)
             del self.groups[:-50]
@@ -453,8 +462,10 @@ class _Builder:
         )
         plan.parent = head
         plan.company_ids = list(parent.company_ids)
-        # Some of the subsidiary's people also deal with the parent company.
-        plan.parent_contacts = [contact for contact in plan.contacts if rng.random() < 0.3]
+        # The subsidiary's head and some of its people also deal with the parent company.
+        plan.parent_contacts = [
+            c for index, c in enumerate(plan.contacts) if index == 0 or rng.random() < 0.3
+        ]
         return plan
 
     def _third_party(
@@ -466,7 +477,7 @@ class _Builder:
         legal_form: str | None = None,
         size: str | None = None,
         category: str | None = None,
-        owner: tuple[int, int] | None = None,
+        owner: tuple[int | None, int | None] | None = None,
         **flags: bool,
     ) -> _Plan:
         rng = self.rng
@@ -500,7 +511,6 @@ class _Builder:
         third_party = ThirdParty(
             name=name,
             legal_form=self.legal_forms.get(legal_form),
-            siret=self._siret(),
             website=f"https://www.{domain}" if rng.random() < 0.8 else "",
             email=f"{rng.choice(data.TP_EMAIL_BOXES)}@{domain}" if rng.random() < 0.85 else "",
             phone=switchboard + "00",
@@ -519,6 +529,7 @@ class _Builder:
             team_id=owner[1],
             **flags,
         )
+        third_party.update_duplicate_keys()
         plan = _Plan(third_party, [], [], list(company_ids), self._tags(key_account, prospect))
         plan.addresses = self._addresses(city)
         plan.contacts = self._contacts(third_party, domain, switchboard)
@@ -608,6 +619,7 @@ class _Builder:
                 assigned_user_id=third_party.assigned_user_id,
                 team_id=third_party.team_id,
             )
+            contact.update_duplicate_keys()
             contacts.append(contact)
         return contacts
 
@@ -645,13 +657,18 @@ class _Builder:
             f"{rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
         )
 
-    def _siret(self) -> str:
-        """A SIREN (8 digits + Luhn key) and a NIC (000 + establishment + key): both pass Luhn."""
-        rng = self.rng
-        while True:
-            siren = _with_luhn_key(f"{rng.randint(1, 9)}{rng.randint(0, 9_999_999):07d}")
-            if siren != LA_POSTE_SIREN:  # La Poste's establishments follow another rule
-                return _with_luhn_key(f"{siren}000{rng.randint(1, 9)}")
+    def siret(self, number: int) -> str:
+        """The SIRET of the third party with reference number `number`, unique to that number.
+
+        A SIREN (8 digits + Luhn key) then a NIC (000 + establishment + key): both pass Luhn. The
+        8 digits are a permutation of the reference number, so that no two third parties share a
+        SIRET, even across runs, while consecutive references get unrelated numbers.
+        """
+        body = SIREN_FIRST + (number * SIREN_STEP + SIREN_OFFSET) % SIREN_COUNT
+        siren = _with_luhn_key(str(body))
+        while siren == LA_POSTE_SIREN:  # its establishments follow another rule: draw another one
+            siren = _with_luhn_key(str(self.rng.randint(SIREN_FIRST, SIREN_FIRST + SIREN_COUNT - 1)))
+        return _with_luhn_key(f"{siren}000{self.rng.randint(1, 9)}")
 
     def _sector(self, name: str) -> IndustrySector | None:
         return next((sector for sector in self.sectors if sector.name == name), None)
@@ -662,6 +679,12 @@ class _Builder:
 
 def _by_name(model: type[models.Model]) -> dict:
     return {obj.name: obj for obj in model.objects.filter(active=True)}  # type: ignore[attr-defined]
+
+
+def _reference_number(reference: str) -> int:
+    """'T000042' → 42 (Sequence.reserve appends the zero-padded number to the prefix)."""
+    match = re.search(r"\d+$", reference)
+    return int(match.group()) if match else 0
 
 
 def _with_luhn_key(payload: str) -> str:

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             )
         verbose = options["verbosity"] >= 1
         started = time.monotonic()
-        run = demo.seed(size, seed=seed, log=self.stdout.write if verbose else _quiet)
+        run = demo.seed(size, random_seed=seed, log=self.stdout.write if verbose else _quiet)
         if run is None:
             self.stdout.write(
                 "Demo data already present (users admin, manager, rep and rep2 exist): nothing to do. "
