@@ -1,7 +1,9 @@
 import factory
 from django.contrib.auth.models import Group
 
-from crm.models import Address, Company, Contact, Role, Team, ThirdParty, User
+from crm.models import Address, Company, Contact, CrmSettings, Role, Team, ThirdParty, User
+from leads.models import Lead, LeadStatus
+from opportunities.models import Opportunity, OpportunityStatus, Quote
 
 VALID_SIRETS = ["73282932000074", "55210055400013", "44306184100047", "35600000000048"]
 
@@ -78,3 +80,53 @@ class ContactFactory(factory.django.DjangoModelFactory):
     def companies(self, create: bool, extracted: list[Company] | None, **kwargs: object) -> None:
         if create and extracted:
             self.companies.set(extracted)
+
+
+def configured_lead_new_status() -> LeadStatus | None:
+    return CrmSettings.load().lead_new_status
+
+
+def configured_opportunity_new_status() -> OpportunityStatus | None:
+    return CrmSettings.load().opportunity_new_status
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    """An open lead in the configured new status (`stage` is protected: it stays at its default)."""
+
+    class Meta:
+        model = Lead
+        skip_postgeneration_save = True
+
+    company_name = factory.Sequence(lambda n: f"Société Lead {n}")
+    first_name = "Jeanne"
+    last_name = factory.Sequence(lambda n: f"Lefebvre{n}")
+    email = factory.LazyAttribute(lambda lead: f"{lead.last_name.lower()}@prospect.fr")
+    status = factory.LazyFunction(configured_lead_new_status)
+
+    @factory.post_generation
+    def tags(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.tags.set(extracted)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """An open opportunity in the configured new status (`stage` is protected: it stays at its default)."""
+
+    class Meta:
+        model = Opportunity
+
+    name = factory.Sequence(lambda n: f"Affaire {n}")
+    third_party = factory.SubFactory(ThirdPartyFactory)
+    status = factory.LazyFunction(configured_opportunity_new_status)
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    """A draft quote (`status` is protected: it stays at its default) of an opportunity's third party."""
+
+    class Meta:
+        model = Quote
+
+    reference = factory.Sequence(lambda n: f"DF{n:06d}")
+    opportunity = factory.SubFactory(OpportunityFactory)
+    third_party = factory.LazyAttribute(lambda quote: quote.opportunity.third_party)
+    company = factory.LazyAttribute(lambda quote: quote.opportunity.company)

@@ -27,10 +27,10 @@ def error_response(code: str, message: str, http_status: int, fields: Any = None
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    if isinstance(exc, WorkflowRefused):
-        return error_response("refused", str(exc), status.HTTP_409_CONFLICT)
     if isinstance(exc, ConcurrentUpdateError):
         return error_response("conflict", str(exc), status.HTTP_409_CONFLICT)
+    if isinstance(exc, WorkflowRefused):
+        return error_response("refused", str(exc), status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else None
         message = _("Invalid input.") if fields else " ".join(exc.messages)

@@ -9,14 +9,18 @@ from crm.models import Activity, ActivityVerb, User
 
 Snapshot = dict[str, Any]
 
-IGNORED_FIELDS = {"id", "created_at", "updated_at", "version", "locked_fields", "email_domain"}
+IGNORED_FIELDS = {"id", "created_at", "updated_at", "version", "locked_fields"}
 
 
 def tracked_fields(model: type[Model]) -> list:
     return [
         field
         for field in model._meta.get_fields()
-        if field.concrete and not field.auto_created and field.name not in IGNORED_FIELDS  # type: ignore[union-attr]
+        # Non-editable columns (references, derived keys, email domain) are bookkeeping, not changes.
+        if field.concrete
+        and not field.auto_created
+        and field.editable  # type: ignore[union-attr]
+        and field.name not in IGNORED_FIELDS
     ]
 
 

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from crm.models import ActivityVerb, OwnedRecord, User
+from crm.workflow import WorkflowRefused
 
 from .activity import activity_record, diff, snapshot
 
@@ -18,7 +19,7 @@ def _manager(model: type[OwnedRecord]) -> Any:
     return model._default_manager
 
 
-class ConcurrentUpdateError(Exception):
+class ConcurrentUpdateError(WorkflowRefused):
     """The record changed since the user opened it: saving would overwrite someone's work."""
 
     def __init__(self) -> None:
