@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "events",
     "catalogs",
     "connectors",
+    "reports",
 ]
 
 MIDDLEWARE = [
