@@ -5,10 +5,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from crm.models import ActivityVerb, Address, Contact, Sequence, ThirdParty, User
+from crm.models import ActivityVerb, Address, Contact, CrmSettings, ProspectStatus, Sequence, ThirdParty, User
+from crm.workflow import WorkflowRefused
 
 from .activity import activity_record
-from .records import record_create, record_update, split_fields
+from .records import bump_version, record_create, record_update, split_fields
 
 THIRD_PARTY_SEQUENCE = "third_party"
 
@@ -29,6 +30,44 @@ def third_party_update(
     *, third_party: ThirdParty, user: User, fields: dict[str, Any], expected_version: int | None = None
 ) -> ThirdParty:
     return record_update(third_party, user=user, fields=fields, expected_version=expected_version)
+
+
+def third_party_move_prospect_status(
+    *,
+    third_party: ThirdParty,
+    user: User,
+    status: ProspectStatus,
+    expected_version: int | None = None,
+) -> ThirdParty:
+    """Click on a prospect status; the won status makes the prospect a customer (SPEC §3)."""
+    from opportunities.services import third_party_promote_to_customer  # imports crm.services
+
+    settings = CrmSettings.load()
+    if not settings.manage_prospect_statuses:
+        raise WorkflowRefused(_("Prospect statuses are not enabled in the CRM settings."))
+    if not third_party.is_prospect:
+        raise WorkflowRefused(
+            _("This third party is no longer a prospect: its prospect status cannot change.")
+        )
+    if status.archived:
+        raise WorkflowRefused(_("This status is archived."))
+    current_id = third_party.prospect_status_id or settings.prospect_new_status_id
+    if status.pk == current_id:
+        return third_party
+    with transaction.atomic():
+        bump_version(third_party, expected_version=expected_version)
+        before = third_party.prospect_status or settings.prospect_new_status
+        third_party.prospect_status = status
+        third_party.save(update_fields=["prospect_status", "version", "updated_at"])
+        activity_record(
+            record=third_party,
+            actor=user,
+            verb=ActivityVerb.STATUS_CHANGED,
+            changes={"prospect_status": {"before": before.name if before else "", "after": status.name}},
+        )
+        if status.pk == settings.prospect_won_status_id:
+            third_party_promote_to_customer(third_party=third_party, user=user, settings=settings)
+    return third_party
 
 
 def address_save(*, address: Address, user: User) -> Address:

@@ -9,6 +9,11 @@ urlpatterns = [
     path("third-parties/lookup/", views.third_party_lookup, name="third_party_lookup"),
     path("third-parties/<int:pk>/", views.third_party_detail, name="third_party_detail"),
     path("third-parties/<int:pk>/edit/", views.third_party_update_view, name="third_party_update"),
+    path(
+        "third-parties/<int:pk>/prospect-status/",
+        views.third_party_prospect_status_view,
+        name="third_party_prospect_status",
+    ),
     path("third-parties/<int:third_party_pk>/addresses/new/", views.address_edit_view, name="address_create"),
     path(
         "third-parties/<int:third_party_pk>/addresses/<int:pk>/",

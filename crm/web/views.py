@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm import selectors
+from crm.duplicates import duplicate_key
 from crm.filters import (
     THIRD_PARTY_TYPES,
     ContactFilterSet,
@@ -19,17 +20,19 @@ from crm.filters import (
     search_third_parties,
 )
 from crm.forms import AddressForm, ContactForm, RecordForm, ThirdPartyForm
-from crm.models import Address, Contact, ThirdParty
+from crm.models import Address, Contact, CrmSettings, ProspectStatus, ThirdParty, User
 from crm.services.parties import (
     address_delete,
     address_save,
     contact_create,
     contact_update,
     third_party_create,
+    third_party_move_prospect_status,
     third_party_update,
 )
 from crm.services.records import ConcurrentUpdateError
 from crm.visibility import visible_records
+from crm.workflow import WorkflowRefused
 
 from .http import AuthenticatedRequest
 from .lists import Column, RecordListView
@@ -106,8 +109,58 @@ def third_party_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "contacts": selectors.third_party_contacts(third_party=third_party, user=request.user),
         "subsidiaries": selectors.third_party_subsidiaries(third_party=third_party, user=request.user),
         "activity": selectors.activity_for(third_party),
+        "prospect_status_bar": _prospect_status_bar(third_party),
     }
     return render(request, "crm/third_parties/detail.html", context)
+
+
+def _prospect_status_bar(third_party: ThirdParty) -> dict[str, Any] | None:
+    """The status bar's context when prospect statuses are managed and apply to this third party."""
+    settings = CrmSettings.load()
+    if not settings.manage_prospect_statuses:
+        return None
+    if not (third_party.is_prospect or third_party.prospect_status_id):
+        return None
+    current = third_party.prospect_status_id or settings.prospect_new_status_id
+    # An archived status is no longer offered, but the record that has it still shows it.
+    statuses = ProspectStatus.objects.filter(Q(archived=False) | Q(pk=current))
+    return {
+        "statuses": list(statuses),
+        "current": current,
+        "disabled": not third_party.is_prospect,
+    }
+
+
+@require_POST
+def third_party_prospect_status_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=pk)
+    status_pk = _int_or_none(request.POST.get("status"))
+    status = ProspectStatus.objects.filter(pk=status_pk).first() if status_pk else None
+    if status is None:
+        messages.error(request, _("Choose a status."))
+        return redirect(third_party)
+    was_prospect = third_party.is_prospect
+    try:
+        third_party_move_prospect_status(
+            third_party=third_party,
+            user=request.user,
+            status=status,
+            expected_version=_int_or_none(request.POST.get("version")),
+        )
+    except (WorkflowRefused, ConcurrentUpdateError) as refusal:
+        messages.error(request, str(refusal))
+        return redirect(third_party)
+    messages.success(request, _("Status changed to %(status)s.") % {"status": status.label})
+    if was_prospect and third_party.is_customer and not third_party.is_prospect:
+        messages.success(request, _("The prospect is won: it is now a customer."))
+    return redirect(third_party)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 @require_GET
@@ -191,8 +244,18 @@ def contact_create_view(request: AuthenticatedRequest) -> HttpResponse:
         )
         if contact:
             messages.success(request, _("Contact %(name)s created.") % {"name": contact})
+            if _has_namesake(contact, user=request.user):
+                messages.warning(request, _("There is already a contact with this name."))
             return redirect(contact)
     return _record_form_page(request, form, "crm/contacts/form.html")
+
+
+def _has_namesake(contact: Contact, *, user: User) -> bool:
+    """Another visible contact with the same name, ignoring case, accents and spaces (SPEC §3.3)."""
+    namesakes = Contact.objects.filter(
+        last_name_key=duplicate_key(contact.last_name), first_name_key=duplicate_key(contact.first_name)
+    ).exclude(pk=contact.pk)
+    return visible_records(namesakes, user=user).exists()
 
 
 @require_http_methods(["GET", "POST"])
