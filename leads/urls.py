@@ -1,3 +1,21 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from leads import views
+from leads.selectors import LeadScope
+
+urlpatterns = [
+    path("", views.LeadListView.as_view(scope=LeadScope.ALL), name="lead_list"),
+    path("mine/", views.LeadListView.as_view(scope=LeadScope.MINE), name="lead_list_my"),
+    path("open/", views.LeadListView.as_view(scope=LeadScope.OPEN), name="lead_list_open"),
+    path("closed/", views.LeadListView.as_view(scope=LeadScope.CLOSED), name="lead_list_closed"),
+    path("new/", views.lead_create_view, name="lead_create"),
+    path("take-charge/", views.leads_take_charge_view, name="leads_take_charge"),
+    path("contacts/lookup/", views.contact_lookup, name="contact_lookup"),
+    path("<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("<int:pk>/edit/", views.lead_update_view, name="lead_update"),
+    path("<int:pk>/move/", views.lead_move_view, name="lead_move"),
+    path("<int:pk>/take-charge/", views.lead_take_charge_view, name="lead_take_charge"),
+    path("<int:pk>/lose/", views.lead_lose_view, name="lead_lose"),
+    path("<int:pk>/reopen/", views.lead_reopen_view, name="lead_reopen"),
+    path("<int:pk>/convert/", views.lead_convert_view, name="lead_convert"),
+]
