@@ -87,7 +87,7 @@ def expected_version(request: Request, validated: dict[str, Any]) -> int | None:
 class RecordViewSet(viewsets.ModelViewSet):
     """CRUD over a visible queryset; creation and updates go through the entity's services."""
 
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     request: Request
 

@@ -5,10 +5,12 @@ from typing import Any
 import django_filters
 from django.db.models import Model, QuerySet
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from crm import models
 from crm.filters import ContactFilterSet, ThirdPartyFilterSet
+from crm.services.merge import contacts_merge, third_parties_merge
 from crm.services.parties import (
     address_delete,
     address_save,
@@ -26,6 +28,7 @@ from .base import (
     UpdatedAfterFilterSet,
     VisibleRecordField,
 )
+from .workflow import DuplicatesAndMergeMixin, duplicates_schema, merge_request_serializer
 
 RECORD_READ_ONLY = ["id", "created_at", "updated_at", "locked_fields"]
 
@@ -79,11 +82,19 @@ class ThirdPartyApiFilterSet(UpdatedAfterFilterSet, ThirdPartyFilterSet):
         fields = ["is_prospect", "is_customer", "is_supplier", "siret", "email"]
 
 
-class ThirdPartyViewSet(RecordViewSet):
+@extend_schema_view(
+    merge=extend_schema(request=merge_request_serializer(models.ThirdParty), responses=ThirdPartySerializer),
+    duplicates=duplicates_schema(models.ThirdParty),
+)
+class ThirdPartyViewSet(DuplicatesAndMergeMixin, RecordViewSet):  # type: ignore[misc]
     serializer_class = ThirdPartySerializer
+    merge_service = staticmethod(third_parties_merge)
     filterset_class = ThirdPartyApiFilterSet
     search_fields = ["name", "reference", "email", "siret"]
     ordering_fields = ["name", "reference", "created_at", "updated_at", "scoring"]
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return merge_request_serializer(models.ThirdParty) if self.action == "merge" else ThirdPartySerializer
 
     def base_queryset(self) -> QuerySet:
         return models.ThirdParty.objects.prefetch_related("companies", "tags")
@@ -149,11 +160,19 @@ class ContactApiFilterSet(UpdatedAfterFilterSet, ContactFilterSet):
         fields: list[str] = []
 
 
-class ContactViewSet(RecordViewSet):
+@extend_schema_view(
+    merge=extend_schema(request=merge_request_serializer(models.Contact), responses=ContactSerializer),
+    duplicates=duplicates_schema(models.Contact),
+)
+class ContactViewSet(DuplicatesAndMergeMixin, RecordViewSet):  # type: ignore[misc]
     serializer_class = ContactSerializer
+    merge_service = staticmethod(contacts_merge)
     filterset_class = ContactApiFilterSet
     search_fields = ["last_name", "first_name", "email"]
     ordering_fields = ["last_name", "first_name", "created_at", "updated_at"]
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return merge_request_serializer(models.Contact) if self.action == "merge" else ContactSerializer
 
     def base_queryset(self) -> QuerySet:
         return models.Contact.objects.prefetch_related("companies", "tags", "third_parties")
@@ -201,7 +220,7 @@ class AddressViewSet(viewsets.ModelViewSet):
     serializer_class = AddressSerializer
     filterset_class = AddressFilterSet
     ordering_fields = ["id", "city", "postcode"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet:
         visible = visible_records(models.ThirdParty.objects.all(), user=self.request.user)  # type: ignore[arg-type]
@@ -234,7 +253,7 @@ class TeamViewSet(viewsets.ModelViewSet):
     filterset_fields = {"company": ["exact"], "updated_at": ["gt"]}
     search_fields = ["name"]
     ordering_fields = ["name"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -269,7 +288,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = UserFilterSet
     search_fields = ["username", "first_name", "last_name", "email"]
     ordering_fields = ["username", "last_name"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -296,7 +315,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilterSet
     ordering_fields = ["created_at", "id"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
@@ -327,6 +346,6 @@ def reference_viewset(model: type[Model], extra_fields: tuple[str, ...] = ()) ->
             "filterset_fields": {"active": ["exact"], "name": ["exact", "icontains"], "updated_at": ["gt"]},
             "search_fields": ["name"],
             "ordering_fields": ["name", "updated_at"],
-            "lookup_value_regex": r"[0-9]+",
+            "lookup_value_regex": r"[0-9]{1,18}",
         },
     )

@@ -35,6 +35,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = exc.message_dict if hasattr(exc, "error_dict") else None
         message = _("Invalid input.") if fields else " ".join(exc.messages)
         return error_response("validation_error", message, status.HTTP_400_BAD_REQUEST, fields)
+    if isinstance(exc, OverflowError):
+        return error_response("validation_error", _("A number is out of range."), status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, IntegrityError):
         return error_response(
             "conflict", _("This change conflicts with existing data."), status.HTTP_409_CONFLICT

@@ -1,6 +1,8 @@
 from rest_framework.routers import DefaultRouter
 
 from crm import models
+from leads.api import LeadViewSet
+from opportunities.api import OpportunityViewSet, QuoteViewSet
 
 from . import core
 
@@ -25,5 +27,9 @@ REFERENCE_RESOURCES = {
 for prefix, model in REFERENCE_RESOURCES.items():
     router.register(prefix, core.reference_viewset(model), basename=prefix.rstrip("s"))
 router.register("tags", core.reference_viewset(models.Tag, ("colour",)), basename="tag")
+
+router.register("leads", LeadViewSet, basename="lead")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("quotes", QuoteViewSet, basename="quote")
 
 urlpatterns = router.urls

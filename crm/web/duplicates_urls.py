@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import duplicates
+
+urlpatterns = [
+    path("<slug:entity>/", duplicates.duplicates_check, name="duplicates_check"),
+    path("<slug:entity>/merge/", duplicates.duplicates_merge, name="duplicates_merge"),
+]
