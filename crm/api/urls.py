@@ -2,9 +2,12 @@ from rest_framework.routers import DefaultRouter
 
 from crm import models
 from leads.api import LeadViewSet
+from leads.models import LeadStatus
 from opportunities.api import OpportunityViewSet, QuoteViewSet
+from opportunities.models import OpportunityStatus
 
 from . import core
+from .statuses import status_viewset
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = True
@@ -28,6 +31,12 @@ for prefix, model in REFERENCE_RESOURCES.items():
     router.register(prefix, core.reference_viewset(model), basename=prefix.rstrip("s"))
 router.register("tags", core.reference_viewset(models.Tag, ("colour",)), basename="tag")
 
+for prefix, status_model in {
+    "lead-statuses": LeadStatus,
+    "opportunity-statuses": OpportunityStatus,
+    "prospect-statuses": models.ProspectStatus,
+}.items():
+    router.register(prefix, status_viewset(status_model), basename=prefix.rstrip("es"))
 router.register("leads", LeadViewSet, basename="lead")
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("quotes", QuoteViewSet, basename="quote")
