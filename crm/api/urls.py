@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework.routers import DefaultRouter
 
 from crm import models
@@ -31,12 +33,13 @@ for prefix, model in REFERENCE_RESOURCES.items():
     router.register(prefix, core.reference_viewset(model), basename=prefix.rstrip("s"))
 router.register("tags", core.reference_viewset(models.Tag, ("colour",)), basename="tag")
 
-for prefix, status_model in {
+STATUS_RESOURCES: dict[str, Any] = {
     "lead-statuses": LeadStatus,
     "opportunity-statuses": OpportunityStatus,
     "prospect-statuses": models.ProspectStatus,
-}.items():
-    router.register(prefix, status_viewset(status_model), basename=prefix.rstrip("es"))
+}
+for prefix, status_model in STATUS_RESOURCES.items():
+    router.register(prefix, status_viewset(status_model), basename=prefix)
 router.register("leads", LeadViewSet, basename="lead")
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("quotes", QuoteViewSet, basename="quote")
