@@ -5,7 +5,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck
@@ -33,7 +35,18 @@ EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
 
 
 @pytest.fixture
-def fuzz_headers(cast):
+def keep_test_connection():
+    """Calls go straight to the WSGI app: keep it from closing the test's database connection
+    at the end of each request, as Django's test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_headers(cast, keep_test_connection):
     """A manager's token (writes allowed, deletes too) and some records to hit."""
     third_party = third_party_create(
         user=cast.manager, fields={"name": "Apollo", "email": "contact@apollo.fr"}

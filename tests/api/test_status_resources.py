@@ -14,7 +14,9 @@ def test_everyone_reads_the_lead_statuses_in_order(cast, rep_api):
 
 
 def test_an_admin_adds_and_renames_a_status(cast, admin_api):
-    response = admin_api.post("/api/v1/lead-statuses/", {"name": "Rappel", "name_en": "Call back"}, format="json")
+    response = admin_api.post(
+        "/api/v1/lead-statuses/", {"name": "Rappel", "name_en": "Call back"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     status = LeadStatus.objects.get(name="Rappel")
     response = admin_api.patch(f"/api/v1/lead-statuses/{status.pk}/", {"name": "À rappeler"}, format="json")
