@@ -7,19 +7,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from crm.services.records import ConcurrentUpdateError
 from crm.workflow import WorkflowRefused
 
 
 def error_response(code: str, message: str, http_status: int, fields: Any = None) -> Response:
+    set_rollback()  # whatever the request wrote before the error is undone (ATOMIC_REQUESTS)
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
@@ -35,8 +37,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = exc.message_dict if hasattr(exc, "error_dict") else None
         message = _("Invalid input.") if fields else " ".join(exc.messages)
         return error_response("validation_error", message, status.HTTP_400_BAD_REQUEST, fields)
-    if isinstance(exc, OverflowError):
-        return error_response("validation_error", _("A number is out of range."), status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OverflowError | DataError):
+        return error_response(
+            "validation_error", _("A value is out of range or malformed."), status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, IntegrityError):
         return error_response(
             "conflict", _("This change conflicts with existing data."), status.HTTP_409_CONFLICT
