@@ -31,7 +31,7 @@ def load_schema() -> schemathesis.schemas.BaseSchema:
 
 
 schema = load_schema()
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "10"))
 
 
 @pytest.fixture
