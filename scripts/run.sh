@@ -10,9 +10,16 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
+# Debian packages the server needs at run time: WeasyPrint's libraries and a font for the PDFs.
+RUNTIME_DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+
 PORT="${PORT:-8000}"
 ADDRESS="127.0.0.1:$PORT"
 CELERY_LOG="$REPO_ROOT/var/log/celery.log"
+
+header "System packages: $RUNTIME_DEBIAN_PACKAGES"
+# shellcheck disable=SC2086
+ensure_debian_packages $RUNTIME_DEBIAN_PACKAGES
 
 header "Python virtualenv (.venv, requirements.txt)"
 ensure_venv requirements.txt

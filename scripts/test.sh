@@ -7,7 +7,7 @@
 set -euo pipefail
 
 # Debian packages the test run needs (add chromium, WeasyPrint's libraries... here).
-DEBIAN_PACKAGES="postgresql redis-server gettext"
+DEBIAN_PACKAGES="postgresql redis-server gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
