@@ -28,6 +28,8 @@ def visible_records(queryset: QuerySet[M], *, user: User) -> QuerySet[M]:
 
 def visible_activities(*, user: User) -> QuerySet[Activity]:
     """Timeline entries of the records the user can see; configuration changes only for admins."""
+    from events.models import Event
+    from events.selectors import events_visible
     from leads.models import Lead
     from opportunities.models import Opportunity, Quote
 
@@ -39,6 +41,8 @@ def visible_activities(*, user: User) -> QuerySet[Activity]:
         content_type = ContentType.objects.get_for_model(model)
         visible_ids = visible_records(model.objects.all(), user=user).values("pk")
         condition |= Q(content_type=content_type, object_id__in=visible_ids)
+    event_type = ContentType.objects.get_for_model(Event)
+    condition |= Q(content_type=event_type, object_id__in=events_visible(user=user).values("pk"))
     return activities.filter(condition)
 
 

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("feed/<str:token>.ics", views.calendar_feed, name="event_calendar_feed"),
+]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -94,12 +94,14 @@ def chart_view(chart: Chart) -> Any:
     rows = rows_serializer(chart)
     name = f"{_camel(chart.report)}{_camel(chart.key)}View"
     view: type[ChartRowsView] = type(name, (ChartRowsView,), {"chart": chart, "rows": rows})
-    schema = extend_schema(
-        operation_id=f"reports_{chart.report}_{chart.key.replace('-', '_')}",
-        summary=chart.title,
-        description=chart.period,
-        parameters=FILTER_PARAMETERS,
-        responses=response_serializer(chart, rows),
+    schema = extend_schema_view(
+        get=extend_schema(
+            operation_id=f"reports_{chart.report}_{chart.key.replace('-', '_')}",
+            summary=chart.title,
+            description=chart.period,
+            parameters=FILTER_PARAMETERS,
+            responses=response_serializer(chart, rows),
+        )
     )
     return schema(view).as_view()
 

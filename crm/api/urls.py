@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework.routers import DefaultRouter
 
 from crm import models
+from events.api import EventCategoryViewSet, EventViewSet
 from leads.api import LeadViewSet
 from leads.models import LeadStatus
 from opportunities.api import OpportunityViewSet, QuoteViewSet
@@ -40,6 +41,8 @@ STATUS_RESOURCES: dict[str, Any] = {
 }
 for prefix, status_model in STATUS_RESOURCES.items():
     router.register(prefix, status_viewset(status_model), basename=prefix)
+router.register("events", EventViewSet, basename="event")
+router.register("event-categories", EventCategoryViewSet, basename="event-category")
 router.register("leads", LeadViewSet, basename="lead")
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("quotes", QuoteViewSet, basename="quote")

@@ -170,3 +170,11 @@ def test_an_incomplete_or_inconsistent_rule_is_refused_field_by_field(rule, erro
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         recurrence_occurrences(start=datetime(2026, 3, 2, 9, 0, tzinfo=PARIS), **rule)
     assert refused.value.message_dict == errors
+
+
+def test_a_recurrence_going_past_the_year_9999_is_refused():
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        recurrence_occurrences(
+            frequency="yearly", interval=1, count=3, start=datetime(9998, 6, 1, tzinfo=PARIS)
+        )
+    assert refused.value.message_dict == {"count": ["This recurrence goes beyond the year 9999."]}

@@ -87,8 +87,11 @@ def test_two_workers_running_the_task_three_times_deliver_a_due_reminder_once(tm
         def all_three_runs_finished() -> bool:
             return sum(log.read_text().count("succeeded in") for log in logs) == 3
 
-        for worker in workers:
-            wait_for(all_three_runs_finished, timeout=90, process=worker)
+        try:
+            for worker in workers:
+                wait_for(all_three_runs_finished, timeout=180, process=worker)
+        except AssertionError as error:
+            raise AssertionError("\n".join([str(error), *(log.read_text() for log in logs)])) from error
     finally:
         for worker in workers:
             stop(worker)

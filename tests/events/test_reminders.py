@@ -353,3 +353,11 @@ def test_two_workers_at_the_same_time_send_each_reminder_exactly_once(cast):
         f"Rappel : Rendez-vous {index}" for index in range(30)
     )
     assert Reminder.objects.filter(sent_at__isnull=False, attempts=1).count() == 30
+
+
+@pytest.mark.django_db
+def test_a_run_goes_through_every_due_reminder_batch_after_batch(event, owner):
+    for _ in range(5):
+        remind(event, owner)
+    report = reminders_send_due(now=AFTER_START, batch_size=2)
+    assert (report.sent, len(mail.outbox), Reminder.objects.filter(sent_at__isnull=True).count()) == (5, 5, 0)

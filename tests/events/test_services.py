@@ -494,3 +494,9 @@ def test_inviting_to_this_and_the_following_occurrences(cast):
     rows = series_of(weekly_series(cast.rep))
     event_guest_add(event=rows[3], user=cast.rep, guest_user=cast.rep2, scope=EditScope.FOLLOWING)
     assert [row.guests.count() for row in series_of(rows[0])] == [0, 0, 0, 1, 1]
+
+
+def test_moving_only_the_start_keeps_the_duration(cast):
+    event = meeting(cast.rep, end=MONDAY_9 + timedelta(minutes=45))
+    event_update(event=stored(event), user=cast.rep, fields={"start": MONDAY_9 + timedelta(days=1)})
+    assert stored(event).end == MONDAY_9 + timedelta(days=1, minutes=45)
