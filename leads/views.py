@@ -19,7 +19,7 @@ from crm.models import CrmSettings
 from crm.selectors import activity_for
 from crm.services.records import ConcurrentUpdateError
 from crm.web.http import AuthenticatedRequest
-from crm.web.lists import Column, RecordListView
+from crm.web.lists import Column, ScopedListView
 from crm.workflow import WorkflowRefused
 from leads import selectors
 from leads.filters import LeadFilterSet, search_leads
@@ -81,7 +81,9 @@ LEAD_LIST_TITLES = {
 }
 
 
-class LeadListView(RecordListView):
+class LeadListView(ScopedListView):
+    scope_titles = LEAD_LIST_TITLES
+    url_name_prefix = "lead_list"
     template_name = "leads/lead_list.html"
     filterset_class = LeadFilterSet
     row_template = "leads/_lead_row.html"
@@ -106,22 +108,6 @@ class LeadListView(RecordListView):
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         return search_leads(queryset, text)
-
-    @property
-    def title(self) -> Any:  # type: ignore[override]
-        return LEAD_LIST_TITLES[self.scope]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["scopes"] = [
-            (
-                f"lead_list_{scope.value}" if scope != LeadScope.ALL else "lead_list",
-                title,
-                scope == self.scope,
-            )
-            for scope, title in LEAD_LIST_TITLES.items()
-        ]
-        return context
 
 
 @require_POST

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crm.models import CrmSettings
 from crm.selectors import activity_for
 from crm.web.http import AuthenticatedRequest
-from crm.web.lists import Column, RecordListView
+from crm.web.lists import Column, ScopedListView
 from crm.workflow import WorkflowRefused
 from leads import selectors as lead_selectors
 from leads.forms import LoseForm, StatusMoveForm
@@ -45,7 +45,9 @@ OPPORTUNITY_LIST_TITLES = {
 }
 
 
-class OpportunityListView(RecordListView):
+class OpportunityListView(ScopedListView):
+    scope_titles = OPPORTUNITY_LIST_TITLES
+    url_name_prefix = "opportunity_list"
     template_name = "opportunities/opportunity_list.html"
     filterset_class = OpportunityFilterSet
     row_template = "opportunities/_opportunity_row.html"
@@ -67,22 +69,6 @@ class OpportunityListView(RecordListView):
 
     def search(self, queryset: Any, text: str) -> Any:
         return search_opportunities(queryset, text)
-
-    @property
-    def title(self) -> Any:  # type: ignore[override]
-        return OPPORTUNITY_LIST_TITLES[self.scope]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["scopes"] = [
-            (
-                f"opportunity_list_{scope.value}" if scope != OpportunityScope.ALL else "opportunity_list",
-                title,
-                scope == self.scope,
-            )
-            for scope, title in OPPORTUNITY_LIST_TITLES.items()
-        ]
-        return context
 
 
 # One opportunity ----------------------------------------------------------------------------------

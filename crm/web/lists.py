@@ -85,3 +85,30 @@ class RecordListView(ListView):
             }
         )
         return context
+
+
+class ScopedListView(RecordListView):
+    """A list offered in several scopes ("my", "open", "closed", all), each with its own URL name.
+
+    The URL of scope "x" is named `<url_name_prefix>_x`, and the "all" scope is `<url_name_prefix>`.
+    """
+
+    scope: Any
+    scope_titles: dict[Any, Any] = {}
+    url_name_prefix = ""
+
+    @property
+    def title(self) -> Any:  # type: ignore[override]
+        return self.scope_titles[self.scope]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["scopes"] = [
+            (
+                self.url_name_prefix if scope.value == "all" else f"{self.url_name_prefix}_{scope.value}",
+                title,
+                scope == self.scope,
+            )
+            for scope, title in self.scope_titles.items()
+        ]
+        return context
