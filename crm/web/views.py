@@ -1,3 +1,4 @@
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -192,6 +193,21 @@ def _record_form_page(
     return render(request, template, {"form": form, **context}, status=400 if form.is_bound else 200)
 
 
+def _update_page(
+    request: AuthenticatedRequest, form: RecordForm, update: Any, template: str, **context: Any
+) -> HttpResponse:
+    """The edit page of a record: save through `update(fields=, expected_version=)` or show the form."""
+    if form.is_bound and form.is_valid():
+        version = form.cleaned_data.get("version")
+        saved = _save_record_form(
+            request, form, lambda fields: update(fields=fields, expected_version=version)
+        )
+        if saved:
+            messages.success(request, _("Changes saved."))
+            return redirect(saved)
+    return _record_form_page(request, form, template, **context)
+
+
 @require_http_methods(["GET", "POST"])
 def third_party_create_view(request: AuthenticatedRequest) -> HttpResponse:
     initial = {flag: True for flag in ("is_prospect",) if not request.GET.get("type")}
@@ -212,21 +228,8 @@ def third_party_create_view(request: AuthenticatedRequest) -> HttpResponse:
 def third_party_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=pk)
     form = ThirdPartyForm(request.POST or None, instance=third_party, user=request.user)
-    if form.is_bound and form.is_valid():
-        saved = _save_record_form(
-            request,
-            form,
-            lambda fields: third_party_update(
-                third_party=third_party,
-                user=request.user,
-                fields=fields,
-                expected_version=form.cleaned_data.get("version"),
-            ),
-        )
-        if saved:
-            messages.success(request, _("Changes saved."))
-            return redirect(saved)
-    return _record_form_page(request, form, "crm/third_parties/form.html", third_party=third_party)
+    update = partial(third_party_update, third_party=third_party, user=request.user)
+    return _update_page(request, form, update, "crm/third_parties/form.html", third_party=third_party)
 
 
 @require_http_methods(["GET", "POST"])
@@ -262,21 +265,8 @@ def _has_namesake(contact: Contact, *, user: User) -> bool:
 def contact_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     contact = _get_or_404(selectors.contact_detail, user=request.user, pk=pk)
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
-    if form.is_bound and form.is_valid():
-        saved = _save_record_form(
-            request,
-            form,
-            lambda fields: contact_update(
-                contact=contact,
-                user=request.user,
-                fields=fields,
-                expected_version=form.cleaned_data.get("version"),
-            ),
-        )
-        if saved:
-            messages.success(request, _("Changes saved."))
-            return redirect(saved)
-    return _record_form_page(request, form, "crm/contacts/form.html", contact=contact)
+    update = partial(contact_update, contact=contact, user=request.user)
+    return _update_page(request, form, update, "crm/contacts/form.html", contact=contact)
 
 
 @require_http_methods(["GET", "POST"])
