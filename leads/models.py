@@ -20,6 +20,7 @@ from crm.models import (
     ThirdParty,
     ThirdPartyCategory,
 )
+from crm.models.parties import kanban_rank_default
 from crm.models.records import scoring_field
 from crm.models.statuses import StatusBase
 from crm.validators import validate_phone
@@ -104,6 +105,8 @@ class Lead(ConcurrentTransitionMixin, DuplicateKeysMixin, OwnedRecord, PostalAdd
         verbose_name=_("converted to contact"),
     )
     converted_at = models.DateTimeField(_("converted on"), null=True, blank=True)
+    # The card's place in its Kanban column (crm.kanban): lower first.
+    kanban_rank = models.BigIntegerField(_("Kanban rank"), default=kanban_rank_default, editable=False)
 
     company_name_key = key_field()
     last_name_key = key_field()
@@ -121,6 +124,7 @@ class Lead(ConcurrentTransitionMixin, DuplicateKeysMixin, OwnedRecord, PostalAdd
             models.Index(fields=["team", "stage", "-created_at"], name="lead_team_stage"),
             models.Index(fields=["company", "stage", "-created_at"], name="lead_company_stage"),
             models.Index(fields=["source", "-created_at"], name="lead_source_created"),
+            models.Index(fields=["status", "kanban_rank", "-created_at", "-id"], name="lead_kanban"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leads import views
+from leads import kanban, views
 from leads.selectors import LeadScope
 
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("mine/", views.LeadListView.as_view(scope=LeadScope.MINE), name="lead_list_my"),
     path("open/", views.LeadListView.as_view(scope=LeadScope.OPEN), name="lead_list_open"),
     path("closed/", views.LeadListView.as_view(scope=LeadScope.CLOSED), name="lead_list_closed"),
+    path("kanban/", kanban.lead_kanban, name="lead_kanban"),
+    path("kanban/columns/<int:status_pk>/", kanban.lead_kanban_column, name="lead_kanban_column"),
+    path("kanban/<int:pk>/move/", kanban.lead_kanban_move, name="lead_kanban_move"),
     path("new/", views.lead_create_view, name="lead_create"),
     path("take-charge/", views.leads_take_charge_view, name="leads_take_charge"),
     path("contacts/lookup/", views.contact_lookup, name="contact_lookup"),

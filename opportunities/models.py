@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from crm.models import Company, Contact, LeadSource, LostReason, OwnedRecord, ThirdParty
+from crm.models.parties import kanban_rank_default
 from crm.models.records import scoring_field
 from crm.models.statuses import StatusBase
 from leads.models import Lead
@@ -85,6 +86,8 @@ class Opportunity(ConcurrentTransitionMixin, OwnedRecord):
         verbose_name=_("origin lead"),
     )
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True, db_index=True)
+    # The card's place in its Kanban column (crm.kanban): lower first.
+    kanban_rank = models.BigIntegerField(_("Kanban rank"), default=kanban_rank_default, editable=False)
 
     class Meta:
         verbose_name = _("opportunity")
@@ -97,6 +100,7 @@ class Opportunity(ConcurrentTransitionMixin, OwnedRecord):
             models.Index(fields=["team", "stage", "-created_at"], name="opportunity_team_stage"),
             models.Index(fields=["company", "stage", "-created_at"], name="opportunity_company_stage"),
             models.Index(fields=["third_party", "stage"], name="opportunity_third_party_stage"),
+            models.Index(fields=["status", "kanban_rank", "-created_at", "-id"], name="opportunity_kanban"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opportunities import views
+from opportunities import kanban, views
 from opportunities.selectors import OpportunityScope
 
 urlpatterns = [
@@ -14,6 +14,13 @@ urlpatterns = [
         views.OpportunityListView.as_view(scope=OpportunityScope.CLOSED),
         name="opportunity_list_closed",
     ),
+    path("kanban/", kanban.opportunity_kanban, name="opportunity_kanban"),
+    path(
+        "kanban/columns/<int:status_pk>/",
+        kanban.opportunity_kanban_column,
+        name="opportunity_kanban_column",
+    ),
+    path("kanban/<int:pk>/move/", kanban.opportunity_kanban_move, name="opportunity_kanban_move"),
     path("new/", views.opportunity_create_view, name="opportunity_create"),
     path("<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("<int:pk>/edit/", views.opportunity_update_view, name="opportunity_update"),

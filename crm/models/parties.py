@@ -1,5 +1,7 @@
 """Third parties (prospects, customers, suppliers…), their addresses and their contacts."""
 
+import time
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +43,15 @@ class Civility(models.TextChoices):
 
 
 TYPE_FLAGS = ("is_prospect", "is_customer", "is_supplier", "is_internal", "is_factor")
+
+
+def kanban_rank_default() -> int:
+    """A new card's rank in its Kanban column (crm.kanban): minus its creation time in microseconds.
+
+    Newer cards come first, and cards created apart leave room between their ranks for the ones
+    dragged there later (crm.services.kanban).
+    """
+    return -(time.time_ns() // 1000)
 
 
 class ThirdParty(DuplicateKeysMixin, OwnedRecord):
@@ -99,6 +110,8 @@ class ThirdParty(DuplicateKeysMixin, OwnedRecord):
         related_name="third_parties",
         verbose_name=_("prospect status"),
     )
+    # The card's place in its column of the prospects' Kanban (crm.kanban): lower first.
+    kanban_rank = models.BigIntegerField(_("Kanban rank"), default=kanban_rank_default, editable=False)
     name_key = key_field()
     email_key = key_field()
 
@@ -113,6 +126,11 @@ class ThirdParty(DuplicateKeysMixin, OwnedRecord):
             models.Index(fields=["assigned_user", "name"], name="thirdparty_user_name"),
             models.Index(fields=["team", "name"], name="thirdparty_team_name"),
             models.Index(fields=["email"], name="thirdparty_email"),
+            models.Index(
+                fields=["prospect_status", "kanban_rank", "-created_at", "-id"],
+                condition=Q(is_prospect=True),
+                name="thirdparty_prospect_kanban",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import kanban, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("third-parties/", views.ThirdPartyListView.as_view(), name="third_party_list"),
     path("third-parties/new/", views.third_party_create_view, name="third_party_create"),
+    path("prospects/kanban/", kanban.prospect_kanban, name="prospect_kanban"),
+    path(
+        "prospects/kanban/columns/<int:status_pk>/",
+        kanban.prospect_kanban_column,
+        name="prospect_kanban_column",
+    ),
+    path("prospects/kanban/<int:pk>/move/", kanban.prospect_kanban_move, name="prospect_kanban_move"),
     path("third-parties/lookup/", views.third_party_lookup, name="third_party_lookup"),
     path("third-parties/<int:pk>/", views.third_party_detail, name="third_party_detail"),
     path("third-parties/<int:pk>/edit/", views.third_party_update_view, name="third_party_update"),
