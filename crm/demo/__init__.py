@@ -32,6 +32,9 @@ DEFAULT_SEED = 42
 
 STEPS: list[str] = [
     "crm.demo.third_parties_step",
+    "leads.demo.seed_leads",
+    "opportunities.demo.seed_opportunities",
+    "events.demo.seed_events",
 ]
 
 
