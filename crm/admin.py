@@ -3,7 +3,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models as django_models
 from django.db.models import F
 
-from crm import models
+from crm import (
+    emails_admin,  # noqa: F401  (registers the sent e-mails' admin)
+    models,
+)
 from crm.services.activity import activity_record, diff, snapshot
 from crm.services.parties import email_domain
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("opportunities/", include("opportunities.urls")),
     path("events/", include("events.urls")),
     path("catalogs/", include("catalogs.urls")),
+    path("emails/", include("crm.web.emails_urls")),
     path("reports/", include("reports.urls")),
     path("configuration/", include("crm.web.configuration_urls")),
     path("duplicates/", include("crm.web.duplicates_urls")),

@@ -1,5 +1,6 @@
 from .activity import Activity, ActivityVerb
 from .configuration import CrmSettings
+from .emails import SentEmail, SentEmailStatus
 from .parties import TYPE_FLAGS, Address, Civility, CompanySize, Contact, ThirdParty
 from .records import Language, OwnedRecord, PostalAddress
 from .reference import (
@@ -44,6 +45,8 @@ __all__ = [
     "ReferenceData",
     "Role",
     "Sequence",
+    "SentEmail",
+    "SentEmailStatus",
     "StatusBase",
     "Tag",
     "Team",

@@ -476,6 +476,7 @@ def test_a_report_page_runs_the_same_number_of_queries_for_few_or_many_records(c
 
     charts = len(report_charts(report))
     assert len(few) == len(many)
-    # The session and its user, role, teams, companies, the filter values (team), the filter
-    # lists (companies, teams, users), the layout, the charts, the list's count and its page.
-    assert len(reads(many)) == 12 + charts
+    # The session and its user, role, teams, companies, the CRM settings (menu), the filter values
+    # (team), the filter lists (companies, teams, users), the layout, the charts, the list's count
+    # and its page.
+    assert len(reads(many)) == 13 + charts
