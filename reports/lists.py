@@ -7,13 +7,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import User
 from crm.visibility import visible_records
+from events.models import Event, EventStatus
 from leads.models import Lead
 from opportunities.models import Opportunity
 
+from .figures.calls import calls_in_period
+from .figures.events import events_in_period
 from .filters import ReportFilters
 
 
@@ -24,6 +28,7 @@ class CellKind(StrEnum):
     AMOUNT = "amount"
     PERCENT = "percent"
     DATE = "date"
+    DATETIME = "datetime"  # a date and time, in the user's time zone
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,18 @@ class ListColumn:
 
 
 @dataclass(frozen=True)
+class ChoiceColumn(ListColumn):
+    """A field with choices (`path` is its name), shown by its label; as a chip when it has a colour."""
+
+    colours: tuple[tuple[str, str], ...] = ()  # (value, colour)
+
+    def cell(self, record: Any) -> Cell:
+        label = capfirst(str(getattr(record, f"get_{self.path}_display")()))
+        colour = dict(self.colours).get(getattr(record, self.path), "")
+        return Cell(CellKind.CHIP, label, colour=colour) if colour else Cell(CellKind.TEXT, label)
+
+
+@dataclass(frozen=True)
 class RecordList:
     caption: str | Promise
     records: Callable[..., QuerySet]  # (*, user, filters) -> the visible, filtered records
@@ -81,6 +98,14 @@ def opportunity_records(*, user: User, filters: ReportFilters) -> QuerySet[Oppor
 def lead_records(*, user: User, filters: ReportFilters) -> QuerySet[Lead]:
     queryset = filters.apply(visible_records(Lead.objects.all(), user=user), period_field="created_at")
     return queryset.order_by("-created_at", "-pk")
+
+
+def call_records(*, user: User, filters: ReportFilters) -> QuerySet[Event]:
+    return calls_in_period(user=user, filters=filters).order_by("-start", "-pk")
+
+
+def event_records(*, user: User, filters: ReportFilters) -> QuerySet[Event]:
+    return events_in_period(user=user, filters=filters).order_by("-start", "-pk")
 
 
 def _owner_columns() -> tuple[ListColumn, ...]:
@@ -130,5 +155,58 @@ LEAD_LIST = RecordList(
         ListColumn("lost_reason", _("Lost reason"), "lost_reason", related=("lost_reason",)),
         ListColumn("created_at", _("Created"), "created_at", CellKind.DATE),
         ListColumn("converted_at", _("Converted on"), "converted_at", CellKind.DATE),
+    ),
+)
+
+
+def _event_columns() -> tuple[ListColumn, ...]:
+    """Extra columns of the call and event lists: the category and the records the event is about."""
+    return (
+        ListColumn("category", _("Category"), "category", related=("category",)),
+        ListColumn("third_party", _("Third party"), "third_party", related=("third_party",)),
+        ListColumn("contact", _("Contact"), "contact", related=("contact",)),
+        ListColumn("lead", _("Lead"), "lead", related=("lead",)),
+        ListColumn("opportunity", _("Opportunity"), "opportunity", related=("opportunity",)),
+    )
+
+
+EVENT_STATUS_COLOURS = (
+    (EventStatus.PLANNED.value, "#5b8def"),
+    (EventStatus.DONE.value, "#2e9d4f"),
+    (EventStatus.CANCELLED.value, "#7f8c8d"),
+)
+
+CALL_LIST = RecordList(
+    caption=_("Calls done in the period"),
+    records=call_records,
+    columns=(
+        ListColumn("subject", _("Subject"), "subject"),
+        ListColumn("start", _("Start"), "start", CellKind.DATETIME),
+        ChoiceColumn("call_direction", _("Direction"), "call_direction"),
+        ListColumn("assigned_user", _("Assigned to"), "assigned_user", related=("assigned_user",)),
+    ),
+    extra_columns=(
+        *_event_columns(),
+        *_owner_columns(),
+        ListColumn("end", _("End"), "end", CellKind.DATETIME),
+    ),
+)
+
+EVENT_LIST = RecordList(
+    caption=_("Events starting in the period"),
+    records=event_records,
+    columns=(
+        ListColumn("subject", _("Subject"), "subject"),
+        ChoiceColumn("type", _("Type"), "type"),
+        ListColumn("start", _("Start"), "start", CellKind.DATETIME),
+        ChoiceColumn("status", _("Status"), "status", colours=EVENT_STATUS_COLOURS),
+        ListColumn("assigned_user", _("Assigned to"), "assigned_user", related=("assigned_user",)),
+    ),
+    extra_columns=(
+        *_event_columns(),
+        ListColumn("location", _("Location"), "location"),
+        *_owner_columns(),
+        ListColumn("end", _("End"), "end", CellKind.DATETIME),
+        ChoiceColumn("visibility", _("Visibility"), "visibility"),
     ),
 )

@@ -1,6 +1,6 @@
 """The reports and their charts: a key → definition registry that the pages, exports and API read.
 
-To add a report (calls, events): write its figures in `reports/figures/<report>.py`, add a `Report`
+To add a report: write its figures in `reports/figures/<report>.py`, add a `Report`
 to REPORTS and its `Chart`s to CHARTS. A report shows up (pages, menu links, API) once it has charts.
 """
 
@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import User
 
-from .figures import leads, opportunities
+from .figures import calls, events, leads, opportunities
 from .figures.expressions import Row
 from .filters import ReportFilters
-from .lists import LEAD_LIST, OPPORTUNITY_LIST, RecordList
+from .lists import CALL_LIST, EVENT_LIST, LEAD_LIST, OPPORTUNITY_LIST, RecordList
 
 
 class Figure(Protocol):
@@ -77,6 +77,8 @@ REPORTS: dict[str, Report] = {
     for report in (
         Report("opportunities", _("Opportunities"), OPPORTUNITY_LIST),
         Report("leads", _("Leads"), LEAD_LIST),
+        Report("calls", _("Calls"), CALL_LIST),
+        Report("events", _("Events"), EVENT_LIST),
     )
 }
 
@@ -93,6 +95,28 @@ WON = Column("won", _("Won"), ColumnKind.COUNT)
 LOST = Column("lost", _("Lost"), ColumnKind.COUNT)
 WIN_RATE = Column("win_rate", _("Win rate (%)"), ColumnKind.PERCENT)
 FORECAST_SERIES = ("amount", "weighted_amount")
+
+CALLS_DONE_BY_START = _("Calls done, by start date")
+BY_START = _("By start date")
+BY_START_EVERY_STATUS = _("By start date, whatever the status")
+USER = Column("user", _("User"), ColumnKind.LABEL)
+TEAM = Column("team", _("Team"), ColumnKind.LABEL)
+WEEK = Column("week", _("Week of"), ColumnKind.WEEK)
+TOTAL = Column("total", _("Total"), ColumnKind.COUNT)
+DIRECTIONS = (
+    Column("inbound", _("Inbound"), ColumnKind.COUNT),
+    Column("outbound", _("Outbound"), ColumnKind.COUNT),
+    Column("no_direction", _("Direction not given"), ColumnKind.COUNT),
+    TOTAL,
+)
+DIRECTION_SERIES = ("inbound", "outbound", "no_direction")
+STATUSES = (
+    Column("planned", _("Planned"), ColumnKind.COUNT),
+    Column("done", _("Done"), ColumnKind.COUNT),
+    Column("cancelled", _("Cancelled"), ColumnKind.COUNT),
+    TOTAL,
+)
+STATUS_SERIES = ("planned", "done", "cancelled")
 
 CHARTS: tuple[Chart, ...] = (
     Chart(
@@ -278,6 +302,109 @@ CHARTS: tuple[Chart, ...] = (
         series=("count",),
         label="step",
         period=BY_CREATION,
+    ),
+    Chart(
+        "calls",
+        "per-user",
+        _("Calls per user, inbound and outbound"),
+        ChartKind.BAR,
+        calls.calls_per_user,
+        (USER, *DIRECTIONS),
+        series=DIRECTION_SERIES,
+        label="user",
+        period=CALLS_DONE_BY_START,
+    ),
+    Chart(
+        "calls",
+        "per-week",
+        _("Calls per week"),
+        ChartKind.LINE,
+        calls.calls_per_week,
+        (
+            WEEK,
+            Column("count", _("Calls"), ColumnKind.COUNT),
+            Column("users", _("Users with calls"), ColumnKind.COUNT),
+        ),
+        series=("count", "users"),
+        label="week",
+        period=CALLS_DONE_BY_START,
+    ),
+    Chart(
+        "calls",
+        "direction-per-week",
+        _("Inbound and outbound calls per week"),
+        ChartKind.BAR,
+        calls.calls_direction_per_week,
+        (WEEK, *DIRECTIONS),
+        series=DIRECTION_SERIES,
+        label="week",
+        period=CALLS_DONE_BY_START,
+    ),
+    Chart(
+        "calls",
+        "per-team",
+        _("Calls per team"),
+        ChartKind.BAR,
+        calls.calls_per_team,
+        (TEAM, *DIRECTIONS),
+        series=DIRECTION_SERIES,
+        label="team",
+        period=CALLS_DONE_BY_START,
+    ),
+    Chart(
+        "events",
+        "by-category",
+        _("Events by category"),
+        ChartKind.BAR,
+        events.events_by_category,
+        (Column("category", _("Category"), ColumnKind.LABEL), COUNT),
+        series=("count",),
+        label="category",
+        period=BY_START_EVERY_STATUS,
+    ),
+    Chart(
+        "events",
+        "by-type",
+        _("Events by type"),
+        ChartKind.DOUGHNUT,
+        events.events_by_type,
+        (Column("type", _("Type"), ColumnKind.LABEL), COUNT),
+        series=("count",),
+        label="type",
+        period=BY_START_EVERY_STATUS,
+    ),
+    Chart(
+        "events",
+        "per-user",
+        _("Planned, done and cancelled events per user"),
+        ChartKind.BAR,
+        events.events_per_user,
+        (USER, *STATUSES),
+        series=STATUS_SERIES,
+        label="user",
+        period=BY_START,
+    ),
+    Chart(
+        "events",
+        "per-team",
+        _("Planned, done and cancelled events per team"),
+        ChartKind.BAR,
+        events.events_per_team,
+        (TEAM, *STATUSES),
+        series=STATUS_SERIES,
+        label="team",
+        period=BY_START,
+    ),
+    Chart(
+        "events",
+        "per-month",
+        _("Planned, done and cancelled events per month"),
+        ChartKind.LINE,
+        events.events_per_month,
+        (MONTH, *STATUSES),
+        series=STATUS_SERIES,
+        label="month",
+        period=BY_START,
     ),
 )
 

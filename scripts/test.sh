@@ -7,7 +7,7 @@
 set -euo pipefail
 
 # Debian packages the test run needs (add chromium, WeasyPrint's libraries... here).
-DEBIAN_PACKAGES="postgresql redis-server gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+DEBIAN_PACKAGES="postgresql redis-server gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium"
 
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -110,7 +110,8 @@ PYTEST_ARGS+=("$@")
 
 # pytest exit code 5 (no tests collected) is non-zero, so it counts as a failure like any other.
 # The API fuzzing run is long and exercises the API, not the database: it runs once, on PostgreSQL.
-stage "Tests on SQLite" env -u DATABASE_URL python -m pytest -m "not api_fuzz" "${PYTEST_ARGS[@]}"
+# So do the browser tests (Playwright driving Debian's Chromium against a live server).
+stage "Tests on SQLite" env -u DATABASE_URL python -m pytest -m "not api_fuzz and not browser" "${PYTEST_ARGS[@]}"
 stage "Tests on PostgreSQL" env DATABASE_URL="$DATABASE_URL_POSTGRES" python -m pytest "${PYTEST_ARGS[@]}"
 
 summary

@@ -176,7 +176,7 @@ def test_the_index_lists_the_reports_their_charts_and_columns(cast):
 
     assert response.status_code == 200
     reports = response.json()
-    assert [report["key"] for report in reports] == ["opportunities", "leads"]
+    assert [report["key"] for report in reports] == ["opportunities", "leads", "calls", "events"]
     assert [chart["key"] for chart in reports[1]["charts"]] == [
         "by-source",
         "by-status",

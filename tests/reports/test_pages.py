@@ -94,8 +94,7 @@ def test_the_report_index_links_the_opportunities_and_leads_reports(cast):
     assert reverse("report_detail", args=["leads"]) in page
 
 
-def test_a_report_without_charts_yet_is_not_found(cast):
-    assert english_client(cast.manager).get(url("calls")).status_code == 404
+def test_an_unknown_report_is_not_found(cast):
     assert english_client(cast.manager).get(url("nope")).status_code == 404
 
 
