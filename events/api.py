@@ -124,7 +124,7 @@ class EventSerializer(RecordSerializer):
             "For an occurrence of a recurring event: change this one or this and the following ones."
         ),
     )
-    recurrence = RecurrenceSerializer(read_only=True)
+    recurrence = RecurrenceSerializer(read_only=True, allow_null=True)
     guests = EventGuestSerializer(many=True, read_only=True)
     reminders = ReminderSerializer(many=True, read_only=True)
 
