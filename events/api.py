@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.api.base import (
+    BoundedDateTimeField,
     RecordSerializer,
     RecordViewSet,
     StrictSerializerMixin,
@@ -108,7 +109,7 @@ class EventSerializer(RecordSerializer):
     contact = VisibleRecordField(queryset=Contact.objects.all(), required=False, allow_null=True)
     lead = VisibleRecordField(queryset=Lead.objects.all(), required=False, allow_null=True)
     opportunity = VisibleRecordField(queryset=Opportunity.objects.all(), required=False, allow_null=True)
-    end = serializers.DateTimeField(required=False, help_text=_("One hour after the start when left out."))
+    end = BoundedDateTimeField(required=False, help_text=_("One hour after the start when left out."))
     related_type = serializers.ChoiceField(
         choices=sorted(RELATED_MODELS),
         required=False,
@@ -244,7 +245,7 @@ class GuestInputSerializer(StrictSerializerMixin, serializers.Serializer):
 
 class ReminderInputSerializer(StrictSerializerMixin, serializers.Serializer):
     mode = serializers.ChoiceField(choices=ReminderMode.choices)
-    at = serializers.DateTimeField(required=False, allow_null=True)
+    at = BoundedDateTimeField(required=False, allow_null=True)
     duration = serializers.IntegerField(min_value=1, max_value=10_000, required=False, allow_null=True)
     unit = serializers.ChoiceField(choices=ReminderUnit.choices, required=False, default="")
     recipients = serializers.ChoiceField(choices=ReminderRecipients.choices, default=ReminderRecipients.ME)

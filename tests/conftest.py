@@ -78,3 +78,9 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploads and generated files (catalogs, demo data) never land in the real media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

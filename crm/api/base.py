@@ -3,7 +3,7 @@
 from typing import Any
 
 import django_filters
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -35,6 +35,20 @@ class StrictSerializerMixin:
         return value
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A date and time between 1900 and 2999.
+
+    Older local times carry pre-standard offsets (Paris was +00:09:21 before 1911) that RFC 3339,
+    and so the API's own responses, cannot express; no CRM record needs them.
+    """
+
+    def to_internal_value(self, value: Any) -> Any:
+        result = super().to_internal_value(value)
+        if not 1900 <= result.year <= 2999:
+            raise serializers.ValidationError(_("Enter a date between 1900 and 2999."))
+        return result
+
+
 class VisibleRecordField(serializers.PrimaryKeyRelatedField):
     """A reference to a record the caller may see; any other id is answered as 'does not exist'."""
 
@@ -48,6 +62,10 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
 
 
 class RecordSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: BoundedDateTimeField,
+    }
     version = serializers.IntegerField(
         required=False,
         min_value=1,

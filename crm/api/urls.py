@@ -2,6 +2,7 @@ from typing import Any
 
 from rest_framework.routers import DefaultRouter
 
+from catalogs.api import CatalogTypeViewSet, CatalogViewSet
 from crm import models
 from events.api import EventCategoryViewSet, EventViewSet
 from leads.api import LeadViewSet
@@ -46,5 +47,7 @@ router.register("event-categories", EventCategoryViewSet, basename="event-catego
 router.register("leads", LeadViewSet, basename="lead")
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("quotes", QuoteViewSet, basename="quote")
+router.register("catalog-types", CatalogTypeViewSet, basename="catalog-type")
+router.register("catalogs", CatalogViewSet, basename="catalog")
 
 urlpatterns = router.urls

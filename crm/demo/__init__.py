@@ -35,6 +35,7 @@ STEPS: list[str] = [
     "leads.demo.seed_leads",
     "opportunities.demo.seed_opportunities",
     "events.demo.seed_events",
+    "catalogs.demo.seed_catalogs",
 ]
 
 
