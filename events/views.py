@@ -30,10 +30,10 @@ from crm.services.records import ConcurrentUpdateError
 from crm.visibility import visible_records
 from crm.web.http import AuthenticatedRequest
 from crm.web.lists import Column, RecordListView
+from crm.web.pages import owner_initial, redirect_back
 from crm.workflow import WorkflowRefused
 from leads.filters import search_leads
 from leads.models import Lead
-from leads.views import owner_initial, redirect_back
 from opportunities.models import Opportunity
 
 from . import selectors

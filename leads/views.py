@@ -1,25 +1,21 @@
 """Lead pages: lists, form, detail with the status bar and actions, lose dialog, conversion wizard."""
 
-from collections.abc import Callable
-from typing import Any
+from functools import partial
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.models import CrmSettings
 from crm.selectors import activity_for
-from crm.services.records import ConcurrentUpdateError
 from crm.web.http import AuthenticatedRequest
 from crm.web.lists import Column, ScopedListView
+from crm.web.pages import REFUSALS, form_page, owner_initial, redirect_back, save_form, update_page
 from crm.workflow import WorkflowRefused
 from leads import selectors
 from leads.filters import LeadFilterSet, search_leads
@@ -28,48 +24,6 @@ from leads.models import Lead, LeadStatus
 from leads.selectors import LeadScope
 from leads.services import lead_create, lead_lose, lead_move, lead_reopen, lead_update, leads_take_charge
 from leads.services.conversion import lead_convert
-
-REFUSALS = (WorkflowRefused, ConcurrentUpdateError)
-
-
-# Shared by the opportunity pages -----------------------------------------------------------------
-
-
-def redirect_back(request: AuthenticatedRequest, default: str) -> HttpResponse:
-    """Back to the page the form was posted from (a `next` field on this site), else `default`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
-
-
-def save_form(form: forms.BaseForm, save: Callable[[], Any]) -> Any:
-    """Run a service for a valid form; put its refusal on the form and return None when it refuses."""
-    try:
-        return save()
-    except REFUSALS as error:
-        form.add_error(None, str(error))
-    except ValidationError as error:
-        form.add_error(None, error)
-    return None
-
-
-def form_page(
-    request: AuthenticatedRequest, template: str, form: forms.BaseForm, **context: Any
-) -> HttpResponse:
-    return render(request, template, {"form": form, **context}, status=400 if form.is_bound else 200)
-
-
-def owner_initial(request: AuthenticatedRequest) -> dict[str, Any]:
-    user = request.user
-    return {
-        "assigned_user": user.pk,
-        "team": user.team_ids[0] if user.team_ids else None,
-        "company": user.active_company_id,
-    }
-
 
 # Lists --------------------------------------------------------------------------------------------
 
@@ -182,20 +136,8 @@ def lead_create_view(request: AuthenticatedRequest) -> HttpResponse:
 def lead_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     lead = _lead_or_404(request, pk)
     form = LeadForm(request.POST or None, instance=lead, user=request.user)
-    if form.is_bound and form.is_valid():
-        saved = save_form(
-            form,
-            lambda: lead_update(
-                lead=lead,
-                user=request.user,
-                fields=form.service_fields(),
-                expected_version=form.cleaned_data.get("version"),
-            ),
-        )
-        if saved:
-            messages.success(request, _("Changes saved."))
-            return redirect(saved)
-    return form_page(request, "leads/form.html", form, lead=lead)
+    update = partial(lead_update, lead=lead, user=request.user)
+    return update_page(request, form, update, "leads/form.html", lead=lead)
 
 
 @require_POST

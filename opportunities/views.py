@@ -1,5 +1,6 @@
 """Opportunity and quote pages: lists, form, detail with the status bar, win/lose, quotes."""
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -15,10 +16,10 @@ from crm.models import CrmSettings
 from crm.selectors import activity_for
 from crm.web.http import AuthenticatedRequest
 from crm.web.lists import Column, ScopedListView
+from crm.web.pages import REFUSALS, form_page, owner_initial, save_form, update_page
 from crm.workflow import WorkflowRefused
 from leads import selectors as lead_selectors
 from leads.forms import LoseForm, StatusMoveForm
-from leads.views import REFUSALS, form_page, owner_initial, save_form
 from opportunities import selectors
 from opportunities.filters import OpportunityFilterSet, search_opportunities
 from opportunities.forms import CloseOthersForm, OpportunityForm, QuoteLineFormSet
@@ -145,20 +146,8 @@ def opportunity_create_view(request: AuthenticatedRequest) -> HttpResponse:
 def opportunity_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     opportunity = _opportunity_or_404(request, pk)
     form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
-    if form.is_bound and form.is_valid():
-        saved = save_form(
-            form,
-            lambda: opportunity_update(
-                opportunity=opportunity,
-                user=request.user,
-                fields=form.service_fields(),
-                expected_version=form.cleaned_data.get("version"),
-            ),
-        )
-        if saved:
-            messages.success(request, _("Changes saved."))
-            return redirect(saved)
-    return form_page(request, "opportunities/form.html", form, opportunity=opportunity)
+    update = partial(opportunity_update, opportunity=opportunity, user=request.user)
+    return update_page(request, form, update, "opportunities/form.html", opportunity=opportunity)
 
 
 def _after_win(result: WinResult) -> HttpResponse:

@@ -2,7 +2,6 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from crm.filters import (
     search_contacts,
     search_third_parties,
 )
-from crm.forms import AddressForm, ContactForm, RecordForm, ThirdPartyForm
+from crm.forms import AddressForm, ContactForm, ThirdPartyForm
 from crm.models import Address, Contact, CrmSettings, ProspectStatus, ThirdParty, User
 from crm.services.parties import (
     address_delete,
@@ -37,6 +36,7 @@ from crm.workflow import WorkflowRefused
 
 from .http import AuthenticatedRequest
 from .lists import Column, RecordListView
+from .pages import form_page, save_form, update_page
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
@@ -176,38 +176,6 @@ def contact_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "crm/contacts/detail.html", context)
 
 
-def _save_record_form(request: AuthenticatedRequest, form: RecordForm, save: Any) -> Any:
-    """Run a create/update service for a valid form; put refusals back on the form. None when refused."""
-    try:
-        return save(form.service_fields())
-    except ConcurrentUpdateError as error:
-        form.add_error(None, str(error))
-    except ValidationError as error:
-        form.add_error(None, error)
-    return None
-
-
-def _record_form_page(
-    request: AuthenticatedRequest, form: RecordForm, template: str, **context: Any
-) -> HttpResponse:
-    return render(request, template, {"form": form, **context}, status=400 if form.is_bound else 200)
-
-
-def _update_page(
-    request: AuthenticatedRequest, form: RecordForm, update: Any, template: str, **context: Any
-) -> HttpResponse:
-    """The edit page of a record: save through `update(fields=, expected_version=)` or show the form."""
-    if form.is_bound and form.is_valid():
-        version = form.cleaned_data.get("version")
-        saved = _save_record_form(
-            request, form, lambda fields: update(fields=fields, expected_version=version)
-        )
-        if saved:
-            messages.success(request, _("Changes saved."))
-            return redirect(saved)
-    return _record_form_page(request, form, template, **context)
-
-
 @require_http_methods(["GET", "POST"])
 def third_party_create_view(request: AuthenticatedRequest) -> HttpResponse:
     initial = {flag: True for flag in ("is_prospect",) if not request.GET.get("type")}
@@ -215,13 +183,13 @@ def third_party_create_view(request: AuthenticatedRequest) -> HttpResponse:
         initial = {f"is_{request.GET['type']}": True}
     form = ThirdPartyForm(request.POST or None, user=request.user, initial=initial)
     if form.is_bound and form.is_valid():
-        third_party = _save_record_form(
-            request, form, lambda fields: third_party_create(user=request.user, fields=fields)
+        third_party = save_form(
+            form, lambda: third_party_create(user=request.user, fields=form.service_fields())
         )
         if third_party:
             messages.success(request, _("Third party %(name)s created.") % {"name": third_party.name})
             return redirect(third_party)
-    return _record_form_page(request, form, "crm/third_parties/form.html")
+    return form_page(request, "crm/third_parties/form.html", form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -229,7 +197,7 @@ def third_party_update_view(request: AuthenticatedRequest, pk: int) -> HttpRespo
     third_party = _get_or_404(selectors.third_party_detail, user=request.user, pk=pk)
     form = ThirdPartyForm(request.POST or None, instance=third_party, user=request.user)
     update = partial(third_party_update, third_party=third_party, user=request.user)
-    return _update_page(request, form, update, "crm/third_parties/form.html", third_party=third_party)
+    return update_page(request, form, update, "crm/third_parties/form.html", third_party=third_party)
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,15 +210,13 @@ def contact_create_view(request: AuthenticatedRequest) -> HttpResponse:
         initial = {"main_third_party": third_party.first()}
     form = ContactForm(request.POST or None, user=request.user, initial=initial)
     if form.is_bound and form.is_valid():
-        contact = _save_record_form(
-            request, form, lambda fields: contact_create(user=request.user, fields=fields)
-        )
+        contact = save_form(form, lambda: contact_create(user=request.user, fields=form.service_fields()))
         if contact:
             messages.success(request, _("Contact %(name)s created.") % {"name": contact})
             if _has_namesake(contact, user=request.user):
                 messages.warning(request, _("There is already a contact with this name."))
             return redirect(contact)
-    return _record_form_page(request, form, "crm/contacts/form.html")
+    return form_page(request, "crm/contacts/form.html", form)
 
 
 def _has_namesake(contact: Contact, *, user: User) -> bool:
@@ -266,7 +232,7 @@ def contact_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     contact = _get_or_404(selectors.contact_detail, user=request.user, pk=pk)
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
     update = partial(contact_update, contact=contact, user=request.user)
-    return _update_page(request, form, update, "crm/contacts/form.html", contact=contact)
+    return update_page(request, form, update, "crm/contacts/form.html", contact=contact)
 
 
 @require_http_methods(["GET", "POST"])
