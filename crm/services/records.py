@@ -45,6 +45,12 @@ def apply_owner_defaults(record: OwnedRecord, *, user: User) -> None:
         record.team_id = user.team_ids[0]
 
 
+def apply_company_default(record: Any, *, user: User) -> None:
+    """A record that belongs to one company (a `company` field) defaults to the user's active company."""
+    if record.company_id is None and user.active_company_id:
+        record.company_id = user.active_company_id
+
+
 def record_create(record: R, *, user: User, m2m: dict[str, Any] | None = None) -> R:
     with transaction.atomic():
         apply_owner_defaults(record, user=user)

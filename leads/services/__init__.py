@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 
 from crm.models import ActivityVerb, CrmSettings, LostReason, User
 from crm.services.activity import activity_record
-from crm.services.records import bump_version, record_create, record_update, split_fields
+from crm.services.records import (
+    apply_company_default,
+    bump_version,
+    record_create,
+    record_update,
+    split_fields,
+)
 from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused, run_transition, save_after_transition
 from leads.models import Lead, LeadStatus
@@ -19,8 +25,7 @@ def lead_create(*, user: User, fields: dict[str, Any]) -> Lead:
     lead = Lead(**plain)
     if lead.status_id is None:
         lead.status = CrmSettings.load().lead_new_status
-    if lead.company_id is None and user.active_company_id:
-        lead.company_id = user.active_company_id
+    apply_company_default(lead, user=user)
     return record_create(lead, user=user, m2m=many)
 
 

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from crm.models import ActivityVerb, CrmSettings, LostReason, ThirdParty, User
 from crm.services.activity import activity_record
-from crm.services.records import bump_version, record_create, record_update, split_fields
+from crm.services.records import (
+    apply_company_default,
+    bump_version,
+    record_create,
+    record_update,
+    split_fields,
+)
 from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused, run_transition, save_after_transition
 from opportunities.models import Opportunity, OpportunityStage, OpportunityStatus
@@ -27,8 +33,7 @@ def opportunity_create(*, user: User, fields: dict[str, Any]) -> Opportunity:
     opportunity = Opportunity(**plain)
     if opportunity.status_id is None:
         opportunity.status = CrmSettings.load().opportunity_new_status
-    if opportunity.company_id is None and user.active_company_id:
-        opportunity.company_id = user.active_company_id
+    apply_company_default(opportunity, user=user)
     return record_create(opportunity, user=user, m2m=many)
 
 
