@@ -311,6 +311,8 @@ class _OpportunityFactory:
         if lead is not None:  # created by the lead's conversion
             created_at = lead.converted_at
             close = timezone.localdate(created_at) + timedelta(days=rng.randint(20, 150))
+            # A lead converted long ago: its opportunity was expected to close no earlier than the others.
+            close = max(close, self.today - timedelta(days=rng.randint(1, PAST_CLOSE_DAYS)))
         else:
             if status is None:
                 close = self.today + timedelta(days=rng.randint(-PAST_CLOSE_DAYS, NEXT_CLOSE_DAYS))
