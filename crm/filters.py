@@ -1,5 +1,7 @@
 """FilterSets shared by the list pages and (later) the API."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +11,13 @@ from crm.models import (
     CompanySize,
     Contact,
     ContactRole,
+    CrmSettings,
     Department,
     IndustrySector,
     JobFunction,
     LeadSource,
     LegalForm,
+    ProspectStatus,
     Tag,
     Team,
     ThirdParty,
@@ -61,10 +65,18 @@ class ThirdPartyFilterSet(OwnedRecordFilterSet):
     source = django_filters.ModelChoiceFilter(label=_("Source"), queryset=LeadSource.objects.all())
     size = django_filters.ChoiceFilter(label=_("Size"), choices=CompanySize.choices)
     is_key_account = django_filters.BooleanFilter(label=_("Key account"), widget=YesNoSelect)
+    prospect_status = django_filters.ModelChoiceFilter(
+        label=_("Prospect status"), queryset=ProspectStatus.objects.filter(archived=False)
+    )
 
     class Meta:
         model = ThirdParty
         fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not CrmSettings.load().manage_prospect_statuses:
+            self.filters.pop("prospect_status")
 
     def filter_type(self, queryset: QuerySet[ThirdParty], name: str, value: str) -> QuerySet[ThirdParty]:
         return queryset.filter(**{f"is_{value}": True})

@@ -178,6 +178,13 @@ class Board:
         """Move the record to the status with the service the status bar uses."""
         raise NotImplementedError
 
+    def is_enabled(self) -> bool:
+        return True
+
+    def bulk_statuses(self) -> list[StatusBase]:
+        """Where a list's bulk action may move records: the columns and the drop targets moved here."""
+        return [*self.column_statuses, *(s for s in self.drop_target_statuses if not self.refusal(s))]
+
     # The machinery --------------------------------------------------------------------------------
 
     @cached_property

@@ -5,7 +5,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from crm.filters import YesNoSelect, active_users
-from crm.models import Company, IndustrySector, LeadSource, Tag, Team
+from crm.models import (
+    Company,
+    Department,
+    IndustrySector,
+    JobFunction,
+    LeadSource,
+    LostReason,
+    Tag,
+    Team,
+    ThirdPartyCategory,
+)
 from leads.models import Lead, LeadStatus
 
 SCORING_CHOICES = [(score, "★" * score + "☆" * (5 - score)) for score in range(1, 6)]
@@ -21,6 +31,12 @@ class LeadFilterSet(django_filters.FilterSet):
     industry_sector = django_filters.ModelChoiceFilter(
         label=_("Industry sector"), queryset=IndustrySector.objects.all()
     )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=ThirdPartyCategory.objects.all()
+    )
+    function = django_filters.ModelChoiceFilter(label=_("Function"), queryset=JobFunction.objects.all())
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    lost_reason = django_filters.ModelChoiceFilter(label=_("Lost reason"), queryset=LostReason.objects.all())
     assigned_user = django_filters.ModelChoiceFilter(label=_("Assigned to"), queryset=active_users)
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all())
     company = django_filters.ModelChoiceFilter(label=_("Company"), queryset=Company.objects.all())

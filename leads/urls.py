@@ -12,7 +12,6 @@ urlpatterns = [
     path("kanban/columns/<int:status_pk>/", kanban.lead_kanban_column, name="lead_kanban_column"),
     path("kanban/<int:pk>/move/", kanban.lead_kanban_move, name="lead_kanban_move"),
     path("new/", views.lead_create_view, name="lead_create"),
-    path("take-charge/", views.leads_take_charge_view, name="leads_take_charge"),
     path("contacts/lookup/", views.contact_lookup, name="contact_lookup"),
     path("<int:pk>/", views.lead_detail, name="lead_detail"),
     path("<int:pk>/edit/", views.lead_update_view, name="lead_update"),

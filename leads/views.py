@@ -8,11 +8,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.models import CrmSettings
 from crm.selectors import activity_for
+from crm.web import cells
+from crm.web.bulk import BulkActions
 from crm.web.http import AuthenticatedRequest
 from crm.web.lists import Column, ScopedListView
 from crm.web.pages import REFUSALS, form_page, owner_initial, redirect_back, save_form, update_page
@@ -20,9 +22,18 @@ from crm.workflow import WorkflowRefused
 from leads import selectors
 from leads.filters import LeadFilterSet, search_leads
 from leads.forms import LeadConvertForm, LeadForm, LoseForm, StatusMoveForm
+from leads.kanban import LeadBoard
 from leads.models import Lead, LeadStatus
 from leads.selectors import LeadScope
-from leads.services import lead_create, lead_lose, lead_move, lead_reopen, lead_update, leads_take_charge
+from leads.services import (
+    lead_create,
+    lead_edit_refusal,
+    lead_lose,
+    lead_move,
+    lead_reopen,
+    lead_update,
+    leads_take_charge,
+)
 from leads.services.conversion import lead_convert
 
 # Lists --------------------------------------------------------------------------------------------
@@ -38,23 +49,71 @@ LEAD_LIST_TITLES = {
 class LeadListView(ScopedListView):
     scope_titles = LEAD_LIST_TITLES
     url_name_prefix = "lead_list"
-    template_name = "leads/lead_list.html"
+    list_key = "leads"
     filterset_class = LeadFilterSet
-    row_template = "leads/_lead_row.html"
     create_url_name = "lead_create"
+    kanban_url_name = "lead_kanban"
     default_sort = "-created_at"
     scope = LeadScope.ALL
+    row_actions_template = "crm/lists/_row_actions.html"
+    row_actions = {"event_kind": "lead", "email_kind": "lead"}
+    bulk_actions = BulkActions(model=Lead, board=LeadBoard, tag_refusal=lead_edit_refusal)
     columns = [
-        Column(""),
-        Column(gettext_lazy("Name"), "last_name"),
-        Column(gettext_lazy("Company"), "company_name"),
-        Column(gettext_lazy("Phone")),
-        Column(gettext_lazy("City"), "city"),
-        Column(gettext_lazy("Created"), "created_at"),
-        Column(gettext_lazy("Assigned to"), "assigned_user__username"),
-        Column(gettext_lazy("Status"), "status__sequence"),
-        Column(gettext_lazy("Scoring"), "scoring"),
-        Column(""),
+        Column(
+            gettext_lazy("Name"),
+            "last_name",
+            "name",
+            cells.key_account_link(cells.upper_name),
+            hideable=False,
+        ),
+        Column(gettext_lazy("Company"), "company_name", "company_name", cells.text("company_name")),
+        Column(gettext_lazy("Phone"), "", "phone", cells.phone("phone")),
+        Column(gettext_lazy("Mobile phone"), "", "mobile_phone", cells.phone("mobile_phone"), default=False),
+        Column(gettext_lazy("Email"), "email", "email", cells.email(), default=False),
+        Column(gettext_lazy("City"), "city", "city", cells.joined("postcode", "city")),
+        Column(gettext_lazy("Created"), "created_at", "created_at", cells.short_date("created_at")),
+        Column(
+            gettext_lazy("Updated"), "updated_at", "updated_at", cells.short_date("updated_at"), default=False
+        ),
+        Column(
+            _("Assigned to"),
+            "assigned_user__username",
+            "assigned_user",
+            cells.text("assigned_user"),
+            related=("assigned_user",),
+        ),
+        Column(
+            gettext_lazy("Team"), "team__name", "team", cells.text("team"), related=("team",), default=False
+        ),
+        Column(
+            gettext_lazy("Status"), "status__sequence", "status", cells.status_chip(), related=("status",)
+        ),
+        Column(gettext_lazy("Scoring"), "scoring", "scoring", cells.stars()),
+        Column(gettext_lazy("Tags"), "", "tags", cells.tags, prefetch=("tags",)),
+        Column(
+            gettext_lazy("Source"),
+            "source__name",
+            "source",
+            cells.text("source"),
+            related=("source",),
+            default=False,
+        ),
+        Column(
+            _("Industry sector"),
+            "industry_sector__name",
+            "industry_sector",
+            cells.text("industry_sector"),
+            related=("industry_sector",),
+            default=False,
+        ),
+        Column(
+            _("Company of the group"),
+            "company__name",
+            "company",
+            cells.text("company"),
+            related=("company",),
+            default=False,
+        ),
     ]
 
     def base_queryset(self) -> QuerySet:
@@ -62,35 +121,6 @@ class LeadListView(ScopedListView):
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         return search_leads(queryset, text)
-
-
-@require_POST
-def leads_take_charge_view(request: AuthenticatedRequest) -> HttpResponse:
-    """The list's bulk action "Assign to me": all the selected leads, or none if one is not visible."""
-    default = redirect_back(request, "lead_list")
-    raw = request.POST.getlist("ids")
-    pks = {int(value) for value in raw if value.isdigit()}
-    if not pks:
-        messages.warning(request, _("Select at least one lead."))
-        return default
-    leads = selectors.visible_leads(user=request.user, pks=sorted(pks))
-    if len(leads) != len(pks) or len(pks) != len(set(raw)):
-        messages.error(request, _("Some of these leads are not visible to you: nothing was changed."))
-        return default
-    try:
-        count = leads_take_charge(leads=leads, user=request.user)
-    except WorkflowRefused as error:
-        messages.error(request, str(error))
-        return default
-    if not count:
-        messages.info(request, _("These leads were already assigned to you."))
-        return default
-    messages.success(
-        request,
-        ngettext("%(count)d lead assigned to you.", "%(count)d leads assigned to you.", count)
-        % {"count": count},
-    )
-    return default
 
 
 # One lead ------------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ class OpportunitySerializer(RecordSerializer):
             "company",
             "source",
             "description",
+            "tags",
             "lost_reason",
             "origin_lead",
             "closed_at",
@@ -169,7 +170,7 @@ class OpportunityViewSet(RecordViewSet):
         )
 
     def base_queryset(self) -> QuerySet:
-        return Opportunity.objects.all()
+        return Opportunity.objects.prefetch_related("tags")
 
     def default_order(self) -> list[str]:
         return ["-created_at", "-pk"]

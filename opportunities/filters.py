@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from crm.filters import active_users
-from crm.models import Company, LeadSource, Team
+from crm.models import Company, LeadSource, LostReason, Tag, Team
 from opportunities.models import Opportunity, OpportunityStage, OpportunityStatus
 
 
@@ -20,6 +20,8 @@ class OpportunityFilterSet(django_filters.FilterSet):
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all())
     company = django_filters.ModelChoiceFilter(label=_("Company"), queryset=Company.objects.all())
     source = django_filters.ModelChoiceFilter(label=_("Source"), queryset=LeadSource.objects.all())
+    tags = django_filters.ModelChoiceFilter(label=_("Tag"), queryset=Tag.objects.all())
+    lost_reason = django_filters.ModelChoiceFilter(label=_("Lost reason"), queryset=LostReason.objects.all())
     expected_close_date = django_filters.DateFromToRangeFilter(
         label=_("Expected close date (from, to)"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),

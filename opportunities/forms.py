@@ -29,12 +29,14 @@ class OpportunityForm(RecordForm):
             "currency",
             "expected_close_date",
             "source",
+            "tags",
             "assigned_user",
             "team",
             "company",
             "description",
         ]
         widgets = {
+            "tags": forms.CheckboxSelectMultiple,
             "third_party": LookupSelect("third_party_lookup"),
             "contact": LookupSelect("contact_lookup"),
             "expected_close_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -44,8 +44,10 @@ class OpportunityBoard(Board):
         visible_third_parties = visible_records(
             ThirdParty.objects.filter(pk=OuterRef("third_party_id")), user=self.user
         )
-        return queryset.select_related("assigned_user", "third_party").annotate(
-            third_party_visible=Exists(visible_third_parties)
+        return (
+            queryset.select_related("assigned_user", "third_party")
+            .prefetch_related("tags")
+            .annotate(third_party_visible=Exists(visible_third_parties))
         )
 
     def refusal(self, status: StatusBase) -> str:

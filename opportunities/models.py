@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from crm.models import Company, Contact, LeadSource, LostReason, OwnedRecord, ThirdParty
+from crm.models import Company, Contact, LeadSource, LostReason, OwnedRecord, Tag, ThirdParty
 from crm.models.parties import kanban_rank_default
 from crm.models.records import scoring_field
 from crm.models.statuses import StatusBase
@@ -74,6 +74,7 @@ class Opportunity(ConcurrentTransitionMixin, OwnedRecord):
         LeadSource, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
     description = models.TextField(_("description"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="opportunities", verbose_name=_("tags"))
     lost_reason = models.ForeignKey(
         LostReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("lost reason")
     )

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.models import CrmSettings
 from crm.selectors import activity_for
+from crm.web import cells
+from crm.web.bulk import BulkActions
 from crm.web.http import AuthenticatedRequest
 from crm.web.lists import Column, ScopedListView
 from crm.web.pages import REFUSALS, form_page, owner_initial, save_form, update_page
@@ -23,6 +25,7 @@ from leads.forms import LoseForm, StatusMoveForm
 from opportunities import selectors
 from opportunities.filters import OpportunityFilterSet, search_opportunities
 from opportunities.forms import CloseOthersForm, OpportunityForm, QuoteLineFormSet
+from opportunities.kanban import OpportunityBoard
 from opportunities.models import Opportunity, OpportunityStatus, Quote
 from opportunities.selectors import OpportunityScope
 from opportunities.services import (
@@ -49,20 +52,79 @@ OPPORTUNITY_LIST_TITLES = {
 class OpportunityListView(ScopedListView):
     scope_titles = OPPORTUNITY_LIST_TITLES
     url_name_prefix = "opportunity_list"
-    template_name = "opportunities/opportunity_list.html"
+    list_key = "opportunities"
     filterset_class = OpportunityFilterSet
-    row_template = "opportunities/_opportunity_row.html"
     create_url_name = "opportunity_create"
+    kanban_url_name = "opportunity_kanban"
     default_sort = "-created_at"
     scope = OpportunityScope.ALL
+    row_actions_template = "crm/lists/_row_actions.html"
+    row_actions = {"event_kind": "opportunity"}
+    bulk_actions = BulkActions(model=Opportunity, board=OpportunityBoard)
     columns = [
-        Column(gettext_lazy("Name"), "name"),
-        Column(gettext_lazy("Customer / prospect"), "third_party__name"),
-        Column(gettext_lazy("Amount"), "amount"),
-        Column(gettext_lazy("Probability"), "probability"),
-        Column(gettext_lazy("Expected close date"), "expected_close_date"),
-        Column(gettext_lazy("Status"), "status__sequence"),
-        Column(gettext_lazy("Assigned to"), "assigned_user__username"),
+        Column(gettext_lazy("Name"), "name", "name", cells.link(str), hideable=False),
+        Column(
+            gettext_lazy("Customer / prospect"),
+            "third_party__name",
+            "third_party",
+            cells.related_link("third_party", visible="third_party_visible"),
+        ),
+        Column(
+            gettext_lazy("Contact"),
+            "contact__last_name",
+            "contact",
+            cells.text("contact"),
+            related=("contact",),
+            default=False,
+        ),
+        Column(gettext_lazy("Amount"), "amount", "amount", cells.amount("amount"), css="number"),
+        Column(
+            gettext_lazy("Probability"),
+            "probability",
+            "probability",
+            cells.percent("probability"),
+            css="number",
+        ),
+        Column(
+            gettext_lazy("Expected close date"),
+            "expected_close_date",
+            "expected_close_date",
+            cells.short_date("expected_close_date"),
+        ),
+        Column(gettext_lazy("Status"), "status__sequence", "status", cells.status_chip()),
+        Column(gettext_lazy("Scoring"), "scoring", "scoring", cells.stars(), default=False),
+        Column(gettext_lazy("Tags"), "", "tags", cells.tags, prefetch=("tags",)),
+        Column(
+            gettext_lazy("Assigned to"),
+            "assigned_user__username",
+            "assigned_user",
+            cells.text("assigned_user"),
+        ),
+        Column(
+            gettext_lazy("Team"), "team__name", "team", cells.text("team"), related=("team",), default=False
+        ),
+        Column(
+            gettext_lazy("Source"),
+            "source__name",
+            "source",
+            cells.text("source"),
+            related=("source",),
+            default=False,
+        ),
+        Column(
+            gettext_lazy("Created"), "created_at", "created_at", cells.short_date("created_at"), default=False
+        ),
+        Column(
+            gettext_lazy("Closed on"), "closed_at", "closed_at", cells.short_date("closed_at"), default=False
+        ),
+        Column(
+            gettext_lazy("Lost reason"),
+            "lost_reason__name",
+            "lost_reason",
+            cells.text("lost_reason"),
+            related=("lost_reason",),
+            default=False,
+        ),
     ]
 
     def base_queryset(self) -> Any:
@@ -70,6 +132,9 @@ class OpportunityListView(ScopedListView):
 
     def search(self, queryset: Any, text: str) -> Any:
         return search_opportunities(queryset, text)
+
+    def row_css(self, record: Opportunity) -> str:
+        return f"stage-{record.stage}"
 
 
 # One opportunity ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from typing import Any
 
 import django_filters
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,8 +12,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from crm.models import ActivityVerb, User
-from crm.services.activity import activity_record
+from crm.models import User
+from crm.services.bulk import record_delete
 from crm.visibility import visible_records
 
 
@@ -139,11 +139,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         serializer.instance = self.update_record(serializer.instance, fields, version)  # type: ignore[arg-type]
 
     def perform_destroy(self, instance: Model) -> None:
-        with transaction.atomic():
-            activity_record(
-                record=instance, actor=self.user, verb=ActivityVerb.DELETED, message=str(instance)
-            )
-            instance.delete()
+        record_delete(record=instance, user=self.user)  # type: ignore[arg-type]
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)

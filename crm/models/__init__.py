@@ -2,6 +2,7 @@ from .activity import Activity, ActivityVerb
 from .configuration import CrmSettings
 from .emails import SentEmail, SentEmailStatus
 from .parties import TYPE_FLAGS, Address, Civility, CompanySize, Contact, ThirdParty
+from .preferences import ListLayout
 from .records import Language, OwnedRecord, PostalAddress
 from .reference import (
     ContactRole,
@@ -38,6 +39,7 @@ __all__ = [
     "Language",
     "LeadSource",
     "LegalForm",
+    "ListLayout",
     "LostReason",
     "OwnedRecord",
     "PostalAddress",

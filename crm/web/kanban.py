@@ -237,6 +237,9 @@ class ProspectBoard(Board):
     def with_card_data(self, queryset: QuerySet[ThirdParty]) -> QuerySet[ThirdParty]:
         return queryset.select_related("assigned_user").prefetch_related("tags")
 
+    def is_enabled(self) -> bool:
+        return self.settings.manage_prospect_statuses
+
     def move(self, record: ThirdParty, *, status: StatusBase, version: int | None) -> ThirdParty:
         return third_party_move_prospect_status(
             third_party=record,
@@ -248,7 +251,7 @@ class ProspectBoard(Board):
 
 def _prospect_board(request: AuthenticatedRequest) -> ProspectBoard | None:
     board = ProspectBoard(user=request.user, params=request.GET)
-    return board if board.settings.manage_prospect_statuses else None
+    return board if board.is_enabled() else None
 
 
 @require_GET

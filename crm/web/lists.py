@@ -1,27 +1,64 @@
-"""The list page machinery shared by every entity: visibility, filters, search, sorting, pagination."""
+"""The list page machinery shared by every entity: visibility, filters, search, sorting, pagination,
+the per-user column chooser, the cards view and the bulk actions (crm.web.bulk)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.generic import ListView
 from django_filters import FilterSet
 
+from crm.models import ListLayout
+from crm.services.preferences import list_layout_reset, list_layout_save
+from crm.workflow import WorkflowRefused
+
+from .bulk import BulkActions
+from .cells import Render
 from .http import AuthenticatedRequest
 
 PAGE_SIZES = (10, 25, 50, 100)
+CARDS = "cards"
 
 
 @dataclass(frozen=True)
 class Column:
     label: Any
     sort: str = ""  # an ordering expression, e.g. "name"; empty: not sortable
+    # The rest is for lists whose rows are drawn from their columns (a `list_key`, a column chooser).
+    key: str = ""
+    render: Render | None = None
+    related: tuple[str, ...] = ()  # select_related when the column is shown
+    prefetch: tuple[str, ...] = ()  # prefetch_related when the column is shown
+    hideable: bool = True
+    default: bool = True  # shown until the user chooses their columns
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    record: Any
+    cells: list[tuple[SafeString | str, str]]  # (HTML, CSS class) of each shown column
+    css: str = ""
 
 
 class RecordListView(ListView):
     template_name = "crm/record_list.html"
-    row_template = ""
+    row_template = ""  # lists without a `list_key` draw their rows with a template
+    card_template = ""  # set: the list also has a cards view (?view=cards)
+    card_related: tuple[str, ...] = ()
+    card_prefetch: tuple[str, ...] = ()
+    row_actions_template = ""
+    row_actions: dict[str, str] = {}  # event_kind: the record's kind for a new event; email_kind
+    kanban_url_name = ""
+    list_key = ""  # set: rows are drawn from the columns, which each user may choose
+    bulk_actions: BulkActions | None = None
     filterset_class: type[FilterSet]
     columns: list[Column] = []
     default_sort = ""
@@ -35,6 +72,30 @@ class RecordListView(ListView):
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         raise NotImplementedError
+
+    def row_css(self, record: Any) -> str:
+        return ""
+
+    def kanban_url(self) -> str:
+        return reverse(self.kanban_url_name) if self.kanban_url_name else ""
+
+    # Reading ------------------------------------------------------------------------------------
+
+    @property
+    def cards(self) -> bool:
+        return bool(self.card_template) and self.request.GET.get("view") == CARDS
+
+    @cached_property
+    def shown_columns(self) -> list[Column]:
+        if not self.list_key:
+            return self.columns
+        layout = ListLayout.objects.filter(user=self.request.user, list_key=self.list_key).first()
+        chosen = set(layout.columns) if layout else None
+        return [
+            column
+            for column in self.columns
+            if not column.hideable or (column.key in chosen if chosen is not None else column.default)
+        ]
 
     def get_paginate_by(self, queryset: QuerySet) -> int:
         try:
@@ -56,13 +117,31 @@ class RecordListView(ListView):
             else self.base_queryset()
         )
         queryset = self.search(queryset, self.request.GET.get("q", ""))
+        queryset = _joined(queryset, *self._shown_relations())
         sort = self.sort_key()
         return queryset.order_by(sort, "-pk" if sort.startswith("-") else "pk")
+
+    def _shown_relations(self) -> tuple[list[str], list[str]]:
+        """What the shown cells or cards need joined (select_related) and prefetched."""
+        if self.cards:
+            return list(self.card_related), list(self.card_prefetch)
+        if not self.list_key:
+            return [], []
+        shown = self.shown_columns
+        related = sorted({name for column in shown for name in column.related})
+        return related, sorted({name for column in shown for name in column.prefetch})
 
     def get_template_names(self) -> list[str]:
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:  # type: ignore[attr-defined]
             return ["crm/_record_list_results.html"]
         return [self.template_name]
+
+    def rows(self, records: list[Any]) -> list[Row]:
+        shown = [column for column in self.shown_columns if column.render is not None]
+        return [
+            Row(record, [(column.render(record), column.css) for column in shown], self.row_css(record))  # type: ignore[misc]
+            for record in records
+        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -70,10 +149,13 @@ class RecordListView(ListView):
         params.pop("page", None)
         sort_params = params.copy()
         sort_params.pop("sort", None)
+        view_params = params.copy()
+        view_params.pop("view", None)
+        view_query = view_params.urlencode()
         context.update(
             {
                 "filter": self.filterset,
-                "columns": self.columns,
+                "columns": self.shown_columns,
                 "current_sort": self.sort_key(),
                 "query": self.request.GET.get("q", ""),
                 "row_template": self.row_template,
@@ -81,10 +163,65 @@ class RecordListView(ListView):
                 "create_url_name": self.create_url_name,
                 "page_query": params.urlencode(),
                 "sort_query": sort_params.urlencode(),
+                "view_urls": self.view_urls(view_query),
                 "page_sizes": PAGE_SIZES,
+                "cards": self.cards,
+                "card_template": self.card_template,
+                "row_actions_template": self.row_actions_template,
+                "row_actions": self.row_actions,
+                "bulk": self.bulk_actions.context(self.request) if self.bulk_actions else None,
             }
         )
+        if self.list_key and not self.cards:
+            context["rows"] = self.rows(list(context["object_list"]))
+            shown = {column.key for column in self.shown_columns}
+            context["column_choices"] = [
+                (column, column.key in shown) for column in self.columns if column.hideable
+            ]
         return context
+
+    def view_urls(self, query: str) -> dict[str, str]:
+        """The list, cards and Kanban views of the same records (same filters)."""
+        path = self.request.path
+        urls = {"list": f"{path}?{query}" if query else path, "current": CARDS if self.cards else "list"}
+        if self.card_template:
+            urls[CARDS] = f"{path}?{query}&view={CARDS}" if query else f"{path}?view={CARDS}"
+        kanban = self.kanban_url()
+        if kanban:
+            urls["kanban"] = f"{kanban}?{query}" if query else kanban
+        return urls
+
+    # Writing: the column chooser and the bulk actions post to the list itself -------------------
+
+    def post(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        back = redirect(request.get_full_path())
+        if "layout" in request.POST and self.list_key:
+            self._save_layout(request)
+        elif self.bulk_actions is not None:
+            self.bulk_actions.run(request)
+        return back
+
+    def _save_layout(self, request: AuthenticatedRequest) -> None:
+        if request.POST["layout"] == "reset":
+            list_layout_reset(user=request.user, list_key=self.list_key)
+            return
+        known = [column.key for column in self.columns if column.hideable]
+        try:
+            list_layout_save(
+                user=request.user,
+                list_key=self.list_key,
+                columns=request.POST.getlist("columns"),
+                known=known,
+            )
+        except WorkflowRefused as refusal:
+            messages.error(request, str(refusal))
+
+
+def _joined(queryset: QuerySet, related: list[str], prefetch: list[str]) -> QuerySet:
+    # select_related() without a name would join every non-null foreign key instead of none.
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.prefetch_related(*prefetch) if prefetch else queryset
 
 
 class ScopedListView(RecordListView):

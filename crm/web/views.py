@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +35,10 @@ from crm.services.records import ConcurrentUpdateError
 from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused
 
+from . import cells
+from .bulk import BulkActions
 from .http import AuthenticatedRequest
+from .kanban import ProspectBoard
 from .lists import Column, RecordListView
 from .pages import form_page, save_form, update_page
 
@@ -45,19 +49,53 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 class ThirdPartyListView(RecordListView):
     filterset_class = ThirdPartyFilterSet
-    row_template = "crm/third_parties/_row.html"
+    list_key = "third_parties"
+    card_template = "crm/third_parties/_card.html"
+    card_related = ("assigned_user", "industry_sector")
+    card_prefetch = ("tags",)
     create_url_name = "third_party_create"
     default_sort = "name"
+    row_actions_template = "crm/lists/_row_actions.html"
+    row_actions = {"event_kind": "third_party"}
+    bulk_actions = BulkActions(model=ThirdParty, board=ProspectBoard)
     columns = [
-        Column(gettext_lazy("Reference"), "reference"),
-        Column(gettext_lazy("Name"), "name"),
-        Column(gettext_lazy("Type")),
-        Column(gettext_lazy("City"), "city"),
-        Column(gettext_lazy("Phone")),
-        Column(gettext_lazy("Email"), "email"),
-        Column(gettext_lazy("Assigned to"), "assigned_user__username"),
-        Column(gettext_lazy("Team"), "team__name"),
-        Column(gettext_lazy("Updated"), "updated_at"),
+        Column(gettext_lazy("Reference"), "reference", "reference", cells.text("reference")),
+        Column(gettext_lazy("Name"), "name", "name", cells.key_account_link(str), hideable=False),
+        Column(gettext_lazy("Type"), "", "type", cells.comma_list("type_labels")),
+        Column(gettext_lazy("City"), "city", "city", cells.joined("postcode", "city")),
+        Column(gettext_lazy("Phone"), "", "phone", cells.phone("phone")),
+        Column(gettext_lazy("Mobile phone"), "", "mobile_phone", cells.phone("mobile_phone"), default=False),
+        Column(gettext_lazy("Email"), "email", "email", cells.email()),
+        Column(gettext_lazy("Website"), "", "website", cells.text("website"), default=False),
+        Column(gettext_lazy("SIRET"), "siret", "siret", cells.text("siret"), default=False),
+        Column(
+            gettext_lazy("Industry sector"),
+            "industry_sector__name",
+            "industry_sector",
+            cells.text("industry_sector"),
+            default=False,
+        ),
+        Column(
+            gettext_lazy("Category"),
+            "category__name",
+            "category",
+            cells.text("category"),
+            related=("category",),
+            default=False,
+        ),
+        Column(gettext_lazy("Scoring"), "scoring", "scoring", cells.stars(), default=False),
+        Column(gettext_lazy("Tags"), "", "tags", cells.tags, prefetch=("tags",), default=False),
+        Column(
+            gettext_lazy("Assigned to"),
+            "assigned_user__username",
+            "assigned_user",
+            cells.text("assigned_user"),
+        ),
+        Column(gettext_lazy("Team"), "team__name", "team", cells.text("team")),
+        Column(
+            gettext_lazy("Created"), "created_at", "created_at", cells.short_date("created_at"), default=False
+        ),
+        Column(gettext_lazy("Updated"), "updated_at", "updated_at", cells.short_date("updated_at")),
     ]
 
     def base_queryset(self) -> QuerySet:
@@ -66,6 +104,11 @@ class ThirdPartyListView(RecordListView):
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         return search_third_parties(queryset, text)
 
+    def kanban_url(self) -> str:
+        if self.request.GET.get("type") != "prospect" or not CrmSettings.load().manage_prospect_statuses:
+            return ""
+        return reverse("prospect_kanban")
+
     @property
     def title(self) -> Any:  # type: ignore[override]
         return dict(THIRD_PARTY_TYPES).get(self.request.GET.get("type", ""), gettext_lazy("Third parties"))
@@ -73,18 +116,52 @@ class ThirdPartyListView(RecordListView):
 
 class ContactListView(RecordListView):
     filterset_class = ContactFilterSet
-    row_template = "crm/contacts/_row.html"
+    list_key = "contacts"
+    card_template = "crm/contacts/_card.html"
+    card_related = ("main_third_party", "function", "assigned_user")
+    card_prefetch = ("tags",)
     create_url_name = "contact_create"
     default_sort = "last_name"
     title = gettext_lazy("Contacts")
+    row_actions_template = "crm/lists/_row_actions.html"
+    row_actions = {"event_kind": "contact", "email_kind": "contact"}
+    bulk_actions = BulkActions(model=Contact)
     columns = [
-        Column(gettext_lazy("Name"), "last_name"),
-        Column(gettext_lazy("Third party"), "main_third_party__name"),
-        Column(gettext_lazy("Function"), "function__name"),
-        Column(gettext_lazy("Email"), "email"),
-        Column(gettext_lazy("Phone")),
-        Column(gettext_lazy("Assigned to"), "assigned_user__username"),
-        Column(gettext_lazy("Updated"), "updated_at"),
+        Column(gettext_lazy("Name"), "last_name", "name", cells.link(cells.upper_name), hideable=False),
+        Column(
+            gettext_lazy("Third party"),
+            "main_third_party__name",
+            "main_third_party",
+            cells.related_link("main_third_party"),
+        ),
+        Column(gettext_lazy("Function"), "function__name", "function", cells.text("function")),
+        Column(
+            gettext_lazy("Department"),
+            "department__name",
+            "department",
+            cells.text("department"),
+            related=("department",),
+            default=False,
+        ),
+        Column(
+            gettext_lazy("Role"), "role__name", "role", cells.text("role"), related=("role",), default=False
+        ),
+        Column(gettext_lazy("Email"), "email", "email", cells.email()),
+        Column(gettext_lazy("Phone"), "", "phone", cells.phone("phone")),
+        Column(gettext_lazy("Mobile phone"), "", "mobile_phone", cells.phone("mobile_phone"), default=False),
+        Column(gettext_lazy("City"), "city", "city", cells.joined("postcode", "city"), default=False),
+        Column(gettext_lazy("Tags"), "", "tags", cells.tags, prefetch=("tags",), default=False),
+        Column(
+            gettext_lazy("Assigned to"),
+            "assigned_user__username",
+            "assigned_user",
+            cells.text("assigned_user"),
+        ),
+        Column(gettext_lazy("Team"), "team__name", "team", cells.text("team"), default=False),
+        Column(
+            gettext_lazy("Created"), "created_at", "created_at", cells.short_date("created_at"), default=False
+        ),
+        Column(gettext_lazy("Updated"), "updated_at", "updated_at", cells.short_date("updated_at")),
     ]
 
     def base_queryset(self) -> QuerySet:

@@ -3,11 +3,11 @@
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import ActivityVerb, CrmSettings, LostReason, User
 from crm.services.activity import activity_record
+from crm.services.bulk import records_assign
 from crm.services.records import (
     apply_company_default,
     bump_version,
@@ -15,7 +15,6 @@ from crm.services.records import (
     record_update,
     split_fields,
 )
-from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused, run_transition, save_after_transition
 from leads.models import Lead, LeadStatus
 
@@ -32,8 +31,9 @@ def lead_create(*, user: User, fields: dict[str, Any]) -> Lead:
 def lead_update(
     *, lead: Lead, user: User, fields: dict[str, Any], expected_version: int | None = None
 ) -> Lead:
-    if not lead.is_open:
-        raise WorkflowRefused(_("A converted or lost lead cannot be edited. Reopen a lost lead first."))
+    refusal = lead_edit_refusal(lead)
+    if refusal:
+        raise WorkflowRefused(refusal)
     return record_update(lead, user=user, fields=fields, expected_version=expected_version)
 
 
@@ -69,31 +69,22 @@ def lead_move(*, lead: Lead, user: User, status: LeadStatus, expected_version: i
     return lead
 
 
+def lead_edit_refusal(lead: Lead) -> str:
+    """Why the lead's fields (tags included) cannot change; empty when they can."""
+    if lead.is_open:
+        return ""
+    return _("A converted or lost lead cannot be edited. Reopen a lost lead first.")
+
+
 def leads_take_charge(*, leads: list[Lead], user: User) -> int:
     """Assign the leads to the user (one or many, all or nothing); returns how many changed hands."""
-    with transaction.atomic():
-        locked = list(
-            visible_records(Lead.objects.select_for_update(), user=user).filter(
-                pk__in=[lead.pk for lead in leads]
-            )
-        )
-        if len(locked) != len({lead.pk for lead in leads}):
-            raise WorkflowRefused(_("Some of these leads are not visible to you: nothing was changed."))
-        changed = [lead for lead in locked if lead.assigned_user_id != user.pk]
-        for lead in changed:
-            before = str(lead.assigned_user or "")
-            lead.assigned_user = user
-            lead.version += 1
-            lead.updated_at = timezone.now()
-            activity_record(
-                record=lead,
-                actor=user,
-                verb=ActivityVerb.UPDATED,
-                message=_("Taken in charge"),
-                changes={"assigned_user": {"before": before, "after": str(user)}},
-            )
-        Lead.objects.bulk_update(changed, ["assigned_user", "version", "updated_at"])
-    return len(changed)
+    return records_assign(
+        model=Lead,
+        pks=[lead.pk for lead in leads],
+        user=user,
+        assigned_user=user,
+        message=_("Taken in charge"),
+    )
 
 
 def lead_lose(*, lead: Lead, user: User, reason: LostReason, note: str = "") -> Lead:

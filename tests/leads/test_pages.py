@@ -141,21 +141,25 @@ def test_assign_to_me_takes_charge_of_every_selected_lead(cast):
     first = new_lead(cast.manager, assigned_user=cast.manager, team=cast.north)
     second = new_lead(cast.manager, assigned_user=cast.manager, team=cast.north)
     untouched = new_lead(cast.manager, assigned_user=cast.manager, team=cast.north)
-    response = client_for(cast.rep).post(reverse("leads_take_charge"), {"ids": [first.pk, second.pk]})
+    response = client_for(cast.rep).post(
+        reverse("lead_list"), {"action": "assign_me", "ids": [first.pk, second.pk]}
+    )
     assert response.url == reverse("lead_list")
     assigned = dict(Lead.objects.values_list("pk", "assigned_user"))
     assert assigned == {first.pk: cast.rep.pk, second.pk: cast.rep.pk, untouched.pk: cast.manager.pk}
     with translation.override("fr"):
-        expected = ngettext("%(count)d lead assigned to you.", "%(count)d leads assigned to you.", 2)
+        expected = ngettext("%(count)d record assigned to you.", "%(count)d records assigned to you.", 2)
     assert messages_of(response) == [expected % {"count": 2}]
 
 
 def test_assign_to_me_with_an_invisible_lead_changes_nothing(cast):
     visible = new_lead(cast.manager, assigned_user=cast.manager, team=cast.north)
     hidden = new_lead(cast.rep2)
-    response = client_for(cast.rep).post(reverse("leads_take_charge"), {"ids": [visible.pk, hidden.pk]})
+    response = client_for(cast.rep).post(
+        reverse("lead_list"), {"action": "assign_me", "ids": [visible.pk, hidden.pk]}
+    )
     assert messages_of(response) == [
-        french("Some of these leads are not visible to you: nothing was changed.")
+        french("Some of these records are not visible to you: nothing was changed.")
     ]
     assert dict(Lead.objects.values_list("pk", "assigned_user")) == {
         visible.pk: cast.manager.pk,

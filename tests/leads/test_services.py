@@ -242,7 +242,7 @@ def test_taking_charge_is_refused_when_one_lead_is_not_visible_and_nothing_chang
     other_team = LeadFactory(assigned_user=cast.rep2, team=cast.south, company=cast.south_company)
     with pytest.raises(WorkflowRefused) as refusal:
         leads_take_charge(leads=[visible, other_team], user=cast.rep)
-    assert str(refusal.value) == "Some of these leads are not visible to you: nothing was changed."
+    assert str(refusal.value) == "Some of these records are not visible to you: nothing was changed."
     assert [(stored(lead).assigned_user, stored(lead).version) for lead in (visible, other_team)] == [
         (None, 1),
         (cast.rep2, 1),
