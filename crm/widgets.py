@@ -57,8 +57,9 @@ class QuickCreateWidget(forms.Widget):
     template_name = "widgets/quick_create.html"
 
     def __init__(self, widget: forms.Widget, *, kind: str) -> None:
-        super().__init__(widget.attrs)
+        super().__init__()
         self.widget = widget
+        self.attrs = widget.attrs  # one dict: attributes set on the field's widget reach the real one
         self.kind = kind
         self.needs_multipart_form = widget.needs_multipart_form
         self.is_required = widget.is_required

@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
@@ -14,7 +13,7 @@ from crm.reference_kinds import ReferenceKind, UnknownReferenceKind, reference_k
 from crm.services.reference import reference_create
 
 from .http import AuthenticatedRequest
-from .pages import save_form
+from .pages import form_page, save_form
 
 CREATED_EVENT = "referenceCreated"  # listened to by static/js/quick_create.js
 
@@ -29,6 +28,7 @@ class ReferenceForm(forms.ModelForm):
 
 def reference_form(reference: ReferenceKind, data: Any = None) -> forms.ModelForm:
     form_class = forms.modelform_factory(reference.model, form=ReferenceForm, fields=reference.fields)
+    # Prefixed: the dialog opens over a form whose ids must stay unique ("id_name" of a third party).
     return form_class(data, prefix="reference")
 
 
@@ -47,8 +47,7 @@ def reference_create_view(request: AuthenticatedRequest, kind: str) -> HttpRespo
         )
         if entry:
             return _created(reference, entry)
-    context = {"form": form, "new_label": reference.new_label, "kind": kind}
-    return render(request, "crm/reference/_dialog.html", context, status=400 if form.is_bound else 200)
+    return form_page(request, "crm/reference/_dialog.html", form, new_label=reference.new_label, kind=kind)
 
 
 def _created(reference: ReferenceKind, entry: Model) -> HttpResponse:
