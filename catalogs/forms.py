@@ -4,6 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import QuickCreateMixin
 from crm.models import Contact, User
 from crm.widgets import LookupSelectMultiple
 
@@ -14,12 +15,14 @@ from .validators import validate_logo, validate_pdf
 LOGO_ACCEPT = ",".join(content_type for _extension, content_type in LOGO_FORMATS.values())
 
 
-class CatalogForm(forms.ModelForm):
+class CatalogForm(QuickCreateMixin, forms.ModelForm):
     """Also the admin's form: the same checks of the files' content wherever they are uploaded.
 
     Plain file inputs: a "currently" link would point into MEDIA_ROOT, which the catalog views guard.
+    The catalog pages pass their user for the "+" of the type; the admin has its own.
     """
 
+    quick_create = {"type": "catalog-types"}
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     class Meta:
@@ -31,8 +34,10 @@ class CatalogForm(forms.ModelForm):
             "pdf_file": forms.FileInput(attrs={"accept": "application/pdf"}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:
+            self.offer_quick_create(user=user)
         if not self.instance.logo:
             self.fields["remove_logo"].widget = forms.HiddenInput()
         if self.instance.pdf_file:

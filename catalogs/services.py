@@ -19,6 +19,7 @@ from crm.services.emails import (
     recipient_context,
     sender_context,
 )
+from crm.services.reference import reference_create, reference_name_clean
 from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused
 from events.models import MessageTemplate
@@ -101,8 +102,9 @@ def _apply(catalog: Catalog, fields: dict[str, Any]) -> None:
 @transaction.atomic
 def catalog_type_save(*, user: User, name: str, catalog_type: CatalogType | None = None) -> CatalogType:
     _require(can_manage_catalog_types(user))
-    catalog_type = catalog_type or CatalogType()
-    catalog_type.name = " ".join(name.split())
+    if catalog_type is None:
+        return reference_create(kind="catalog-types", fields={"name": name}, user=user)  # type: ignore[return-value]
+    catalog_type.name = reference_name_clean(name)
     catalog_type.full_clean()
     catalog_type.save()
     return catalog_type

@@ -143,7 +143,10 @@ def _save(form: Any, save: Callable[[], Any]) -> Any:
 def catalog_create_view(request: AuthenticatedRequest) -> HttpResponse:
     if not can_add_catalog(request.user):
         raise PermissionDenied
-    form = CatalogForm(request.POST, request.FILES) if request.method == "POST" else CatalogForm()
+    if request.method == "POST":
+        form = CatalogForm(request.POST, request.FILES, user=request.user)
+    else:
+        form = CatalogForm(user=request.user)
     if form.is_bound and form.is_valid():
         catalog = _save(form, lambda: catalog_create(user=request.user, fields=form.cleaned_data))
         if catalog:
@@ -159,9 +162,9 @@ def catalog_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     catalog = _catalog_or_404(pk)
     if request.method == "POST":
-        form = CatalogForm(request.POST, request.FILES, instance=catalog)
+        form = CatalogForm(request.POST, request.FILES, instance=catalog, user=request.user)
     else:
-        form = CatalogForm(instance=catalog)
+        form = CatalogForm(instance=catalog, user=request.user)
     if form.is_bound and form.is_valid():
         saved = _save(
             form, lambda: catalog_update(catalog=catalog, user=request.user, fields=form.cleaned_data)

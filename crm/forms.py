@@ -1,17 +1,34 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Address, Company, Contact, Team, ThirdParty, User
+from crm.reference_kinds import reference_kind
 from crm.validators import normalize_phone, normalize_siret
 from crm.visibility import visible_records
-from crm.widgets import LookupSelect, LookupSelectMultiple
+from crm.widgets import LookupSelect, LookupSelectMultiple, QuickCreateWidget
 
 PHONE_FIELDS = ("phone", "mobile_phone")
 
 
-class RecordForm(forms.ModelForm):
+class QuickCreateMixin(forms.BaseForm):
+    """A "+" beside the reference-data fields a form lists in `quick_create` (field name → list, as
+    named in crm.reference_kinds)."""
+
+    quick_create: ClassVar[dict[str, str]] = {}
+
+    def offer_quick_create(self, *, user: User | None) -> None:
+        """Without a user, the view that shows the form has already decided who may use it."""
+        for name, kind in self.quick_create.items():
+            field = self.fields.get(name)
+            if field is None or field.disabled:
+                continue
+            if user is None or reference_kind(kind).may_create(user):
+                field.widget = QuickCreateWidget(field.widget, kind=kind)
+
+
+class RecordForm(QuickCreateMixin, forms.ModelForm):
     """Common behaviour of record forms: locked fields, phone normalisation, the version read."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -25,6 +42,7 @@ class RecordForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Managed by an external system.")
+        self.offer_quick_create(user=user)
         if "scoring" in self.fields:
             self.fields["scoring"].required = False
             self.fields["scoring"].widget.attrs.update({"min": 0, "max": 5})
@@ -60,6 +78,13 @@ class RecordForm(forms.ModelForm):
 
 
 class ThirdPartyForm(RecordForm):
+    quick_create = {
+        "legal_form": "legal-forms",
+        "industry_sector": "industry-sectors",
+        "category": "third-party-categories",
+        "source": "sources",
+        "tags": "tags",
+    }
     # Wider than the stored 14 digits: people type "732 829 320 00074"; the model validates the result.
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -131,6 +156,13 @@ def _is_descendant(candidate: ThirdParty, *, of: ThirdParty) -> bool:
 
 
 class ContactForm(RecordForm):
+    quick_create = {
+        "function": "functions",
+        "department": "departments",
+        "role": "contact-roles",
+        "tags": "tags",
+    }
+
     class Meta:
         model = Contact
         fields = [

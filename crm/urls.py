@@ -19,6 +19,7 @@ urlpatterns = [
     path("duplicates/", include("crm.web.duplicates_urls")),
     path("profile/", include("crm.web.profile_urls")),
     path("prints/", include("crm.web.prints_urls")),
+    path("reference/", include("crm.web.reference_urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,7 +1,12 @@
-"""Form widgets for fields that point into large tables."""
+"""Form widgets: lookups for fields that point into large tables, the "+" of reference data."""
+
+import copy
+from typing import Any
 
 from django import forms
 from django.urls import reverse
+
+from crm.reference_kinds import reference_kind
 
 
 class LookupSelect(forms.Select):
@@ -42,3 +47,66 @@ class LookupSelectMultiple(LookupSelect):
 
     def value_omitted_from_data(self, data, files, name):
         return False
+
+
+class QuickCreateWidget(forms.Widget):
+    """A field's own widget followed by a "+" that adds an entry to its list of reference data in a
+    dialog (static/js/quick_create.js). The button is hidden until that script runs: without
+    JavaScript the form works as before."""
+
+    template_name = "widgets/quick_create.html"
+
+    def __init__(self, widget: forms.Widget, *, kind: str) -> None:
+        super().__init__()
+        self.widget = widget
+        self.attrs = widget.attrs  # one dict: attributes set on the field's widget reach the real one
+        self.kind = kind
+        self.needs_multipart_form = widget.needs_multipart_form
+        self.is_required = widget.is_required
+
+    def __deepcopy__(self, memo: dict) -> "QuickCreateWidget":
+        clone = copy.copy(self)
+        clone.widget = copy.deepcopy(self.widget, memo)
+        clone.attrs = clone.widget.attrs
+        memo[id(self)] = clone
+        return clone
+
+    @property
+    def is_hidden(self) -> bool:  # type: ignore[override]
+        return self.widget.is_hidden
+
+    @property
+    def media(self) -> forms.Media:  # type: ignore[override]
+        return self.widget.media
+
+    @property
+    def choices(self) -> Any:
+        return self.widget.choices  # type: ignore[attr-defined]
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        self.widget.choices = value  # type: ignore[attr-defined]
+
+    @property
+    def use_fieldset(self) -> bool:  # type: ignore[override]
+        return self.widget.use_fieldset
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        return {
+            "rendered_widget": self.widget.render(name, value, attrs),
+            "name": name,
+            "new_label": reference_kind(self.kind).new_label,
+            "url": reverse("reference_create", args=[self.kind]),
+        }
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return self.widget.value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return self.widget.value_omitted_from_data(data, files, name)
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        return self.widget.use_required_attribute(initial)
+
+    def id_for_label(self, id_: str) -> str:
+        return self.widget.id_for_label(id_)

@@ -16,6 +16,7 @@ from crm.api.base import (
     BoundedDateTimeField,
     RecordSerializer,
     RecordViewSet,
+    ReferenceCreateMixin,
     StrictSerializerMixin,
     UpdatedAfterFilterSet,
     VisibleRecordField,
@@ -364,7 +365,8 @@ class EventCategorySerializer(StrictSerializerMixin, serializers.ModelSerializer
         read_only_fields = ["updated_at"]
 
 
-class EventCategoryViewSet(viewsets.ModelViewSet):
+class EventCategoryViewSet(ReferenceCreateMixin, viewsets.ModelViewSet):
+    reference_kind_name = "event-categories"
     queryset = EventCategory.objects.order_by("type", "name", "pk")
     serializer_class = EventCategorySerializer
     filterset_fields = {"type": ["exact"], "active": ["exact"], "code": ["exact"], "updated_at": ["gt"]}

@@ -42,6 +42,8 @@ def datetime_input() -> forms.DateTimeInput:
 
 
 class EventForm(RecordForm):
+    quick_create = {"category": "event-categories"}
+
     class Meta:
         model = Event
         fields = [
@@ -80,9 +82,7 @@ class EventForm(RecordForm):
         fields["end"].help_text = _("One hour after the start when left empty.")
         current_category = self.instance.category_id if self.instance.pk else None
         fields["category"].queryset = EventCategory.objects.filter(Q(active=True) | Q(pk=current_category))
-        fields["category"].label_from_instance = lambda category: (
-            f"{category.name} ({category.get_type_display()})"
-        )
+        fields["category"].label_from_instance = lambda category: category.name_with_type
         fields["third_party"].queryset = visible_records(ThirdParty.objects.all(), user=user)
         fields["contact"].queryset = visible_records(Contact.objects.all(), user=user)
         fields["lead"].queryset = visible_records(Lead.objects.all(), user=user)

@@ -103,6 +103,11 @@ class EventCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name_with_type(self) -> str:
+        """ "Salon (event)": how forms offer a category, the same name being allowed in two types."""
+        return f"{self.name} ({self.get_type_display()})"
+
 
 class Recurrence(models.Model):
     """The rule of a series; its occurrences are real Event rows pointing here (SPEC §5.2)."""

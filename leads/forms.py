@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import RecordForm
+from crm.forms import QuickCreateMixin, RecordForm
 from crm.models import (
     TYPE_FLAGS,
     Company,
@@ -34,6 +34,14 @@ def limit_company_choices(form: forms.BaseForm, *, user: User, current: Company 
 
 
 class LeadForm(RecordForm):
+    quick_create = {
+        "function": "functions",
+        "department": "departments",
+        "industry_sector": "industry-sectors",
+        "source": "sources",
+        "category": "third-party-categories",
+        "tags": "tags",
+    }
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -80,11 +88,16 @@ class LeadForm(RecordForm):
         limit_company_choices(self, user=user, current=self.instance.company if self.instance.pk else None)
 
 
-class LoseForm(forms.Form):
+class LoseForm(QuickCreateMixin, forms.Form):
     """The lose dialog of leads and opportunities."""
 
+    quick_create = {"reason": "lost-reasons"}
     reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.filter(active=True))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer_quick_create(user=None)  # every role may add lost reasons
 
 
 class ThirdPartyMode:

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import RecordForm
+from crm.forms import QuickCreateMixin, RecordForm
 from crm.models import Contact, LostReason, ThirdParty, User
 from crm.visibility import visible_records
 from crm.widgets import LookupSelect
@@ -15,6 +15,8 @@ from opportunities.services.quotes import LineInput
 
 
 class OpportunityForm(RecordForm):
+    quick_create = {"source": "sources", "tags": "tags"}
+
     class Meta:
         model = Opportunity
         fields = [
@@ -52,8 +54,10 @@ class OpportunityForm(RecordForm):
         limit_company_choices(self, user=user, current=self.instance.company if self.instance.pk else None)
 
 
-class CloseOthersForm(forms.Form):
+class CloseOthersForm(QuickCreateMixin, forms.Form):
     """After a win: the prospect's other open opportunities to close as lost."""
+
+    quick_create = {"reason": "lost-reasons"}
 
     opportunities = forms.ModelMultipleChoiceField(
         label=_("Opportunities to close as lost"),
@@ -68,6 +72,7 @@ class CloseOthersForm(forms.Form):
         field.queryset = choices
         field.label_from_instance = lambda opportunity: f"{opportunity.name} · {opportunity.status.label}"
         self.fields["opportunities"].initial = [opportunity.pk for opportunity in choices]
+        self.offer_quick_create(user=None)  # every role may add lost reasons
 
 
 class QuoteLineForm(forms.Form):

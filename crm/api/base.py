@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from crm.models import User
 from crm.services.bulk import record_delete
+from crm.services.reference import reference_create
 from crm.visibility import visible_records
 
 
@@ -33,6 +34,19 @@ class StrictSerializerMixin:
         if unknown:
             raise serializers.ValidationError(unknown)
         return value
+
+
+class ReferenceCreateMixin:
+    """New entries through crm.services.reference: the same checks as a form's "+"."""
+
+    reference_kind_name: str
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.instance = reference_create(
+            kind=self.reference_kind_name,
+            fields=serializer.validated_data,
+            user=self.request.user,  # type: ignore[attr-defined]
+        )
 
 
 class BoundedDateTimeField(serializers.DateTimeField):

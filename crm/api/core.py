@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from crm import models
 from crm.filters import ContactFilterSet, ThirdPartyFilterSet
+from crm.reference_kinds import reference_kind
 from crm.services.merge import contacts_merge, third_parties_merge
 from crm.services.parties import (
     address_delete,
@@ -24,6 +25,7 @@ from crm.visibility import visible_activities, visible_records
 from .base import (
     RecordSerializer,
     RecordViewSet,
+    ReferenceCreateMixin,
     StrictSerializerMixin,
     UpdatedAfterFilterSet,
     VisibleRecordField,
@@ -323,14 +325,16 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return visible_activities(user=self.request.user).select_related("content_type")  # type: ignore[arg-type]
 
 
-def reference_viewset(model: type[Model], extra_fields: tuple[str, ...] = ()) -> type[viewsets.ModelViewSet]:
-    """A small CRUD resource for one list of reference data (name, active, …)."""
+def reference_viewset(kind: str) -> type[viewsets.ModelViewSet]:
+    """A small CRUD resource for one list of reference data (crm.reference_kinds: name, active, …)."""
+    reference = reference_kind(kind)
+    model = reference.model
     meta = type(
         "Meta",
         (),
         {
             "model": model,
-            "fields": ["id", "name", "active", *extra_fields, "updated_at"],
+            "fields": ["id", *reference.fields, "active", "updated_at"],
             "read_only_fields": ["updated_at"],
         },
     )
@@ -339,8 +343,9 @@ def reference_viewset(model: type[Model], extra_fields: tuple[str, ...] = ()) ->
     )
     return type(
         f"{model.__name__}ViewSet",
-        (viewsets.ModelViewSet,),
+        (ReferenceCreateMixin, viewsets.ModelViewSet),
         {
+            "reference_kind_name": kind,
             "queryset": model._default_manager.order_by("name", "pk"),
             "serializer_class": serializer,
             "filterset_fields": {"active": ["exact"], "name": ["exact", "icontains"], "updated_at": ["gt"]},

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from catalogs.api import CatalogTypeViewSet, CatalogViewSet
 from crm import models
+from crm.reference_kinds import REFERENCE_KINDS
 from events.api import EventCategoryViewSet, EventViewSet
 from leads.api import LeadViewSet
 from leads.models import LeadStatus
@@ -21,19 +22,10 @@ router.register("addresses", core.AddressViewSet, basename="address")
 router.register("teams", core.TeamViewSet, basename="team")
 router.register("users", core.UserViewSet, basename="user")
 router.register("activities", core.ActivityViewSet, basename="activity")
-REFERENCE_RESOURCES = {
-    "industry-sectors": models.IndustrySector,
-    "departments": models.Department,
-    "functions": models.JobFunction,
-    "contact-roles": models.ContactRole,
-    "sources": models.LeadSource,
-    "third-party-categories": models.ThirdPartyCategory,
-    "legal-forms": models.LegalForm,
-    "lost-reasons": models.LostReason,
-}
-for prefix, model in REFERENCE_RESOURCES.items():
-    router.register(prefix, core.reference_viewset(model), basename=prefix.rstrip("s"))
-router.register("tags", core.reference_viewset(models.Tag, ("colour",)), basename="tag")
+# The core's lists of reference data; event categories and catalog types have resources of their own.
+for kind, reference in REFERENCE_KINDS.items():
+    if issubclass(reference.model, models.ReferenceData):
+        router.register(kind, core.reference_viewset(kind), basename=kind.rstrip("s"))
 
 STATUS_RESOURCES: dict[str, Any] = {
     "lead-statuses": LeadStatus,
