@@ -1,9 +1,10 @@
 from typing import Any, ClassVar
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Address, Company, Contact, Team, ThirdParty, User
+from crm.models import Address, Company, Contact, ReferenceData, Team, ThirdParty, User
 from crm.reference_kinds import reference_kind
 from crm.validators import normalize_phone, normalize_siret
 from crm.visibility import visible_records
@@ -43,6 +44,7 @@ class RecordForm(QuickCreateMixin, forms.ModelForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Managed by an external system.")
         self.offer_quick_create(user=user)
+        self._offer_active_reference_data()
         if "scoring" in self.fields:
             self.fields["scoring"].required = False
             self.fields["scoring"].widget.attrs.update({"min": 0, "max": 5})
@@ -55,6 +57,19 @@ class RecordForm(QuickCreateMixin, forms.ModelForm):
             current = self.instance.companies.all() if self.instance.pk else Company.objects.none()
             allowed = Company.objects.filter(pk__in=user.company_ids) | current
             self.fields["companies"].queryset = allowed.distinct()  # type: ignore[attr-defined]
+
+    def _offer_active_reference_data(self) -> None:
+        """Archived entries of reference data are no longer offered, except those the record has."""
+        for name, field in self.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None or not issubclass(queryset.model, ReferenceData):
+                continue
+            current: list[Any] = []
+            if self.instance.pk and isinstance(field, forms.ModelMultipleChoiceField):
+                current = list(getattr(self.instance, name).values_list("pk", flat=True))
+            elif self.instance.pk and getattr(self.instance, f"{name}_id", None):
+                current = [getattr(self.instance, f"{name}_id")]
+            field.queryset = queryset.filter(Q(active=True) | Q(pk__in=current))  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -16,7 +16,16 @@ from crm.selectors import activity_for
 from crm.web import cells
 from crm.web.bulk import BulkActions
 from crm.web.http import AuthenticatedRequest
-from crm.web.lists import Column, ScopedListView
+from crm.web.lists import (
+    Column,
+    ScopedListView,
+    date_column,
+    owner_columns,
+    reach_columns,
+    reference_column,
+    scoring_column,
+    tags_column,
+)
 from crm.web.pages import REFUSALS, form_page, owner_initial, redirect_back, save_form, update_page
 from crm.workflow import WorkflowRefused
 from leads import selectors
@@ -67,53 +76,18 @@ class LeadListView(ScopedListView):
             hideable=False,
         ),
         Column(gettext_lazy("Company"), "company_name", "company_name", cells.text("company_name")),
-        Column(gettext_lazy("Phone"), "", "phone", cells.phone("phone")),
-        Column(gettext_lazy("Mobile phone"), "", "mobile_phone", cells.phone("mobile_phone"), default=False),
-        Column(gettext_lazy("Email"), "email", "email", cells.email(), default=False),
-        Column(gettext_lazy("City"), "city", "city", cells.joined("postcode", "city")),
-        Column(gettext_lazy("Created"), "created_at", "created_at", cells.short_date("created_at")),
-        Column(
-            gettext_lazy("Updated"), "updated_at", "updated_at", cells.short_date("updated_at"), default=False
-        ),
-        Column(
-            _("Assigned to"),
-            "assigned_user__username",
-            "assigned_user",
-            cells.text("assigned_user"),
-            related=("assigned_user",),
-        ),
-        Column(
-            gettext_lazy("Team"), "team__name", "team", cells.text("team"), related=("team",), default=False
-        ),
+        *reach_columns(email_default=False),
+        date_column(gettext_lazy("Created"), "created_at"),
+        date_column(gettext_lazy("Updated"), "updated_at", default=False),
+        *owner_columns(),
         Column(
             gettext_lazy("Status"), "status__sequence", "status", cells.status_chip(), related=("status",)
         ),
-        Column(gettext_lazy("Scoring"), "scoring", "scoring", cells.stars()),
-        Column(gettext_lazy("Tags"), "", "tags", cells.tags, prefetch=("tags",)),
-        Column(
-            gettext_lazy("Source"),
-            "source__name",
-            "source",
-            cells.text("source"),
-            related=("source",),
-            default=False,
-        ),
-        Column(
-            _("Industry sector"),
-            "industry_sector__name",
-            "industry_sector",
-            cells.text("industry_sector"),
-            related=("industry_sector",),
-            default=False,
-        ),
-        Column(
-            _("Company of the group"),
-            "company__name",
-            "company",
-            cells.text("company"),
-            related=("company",),
-            default=False,
-        ),
+        scoring_column(),
+        tags_column(),
+        reference_column(gettext_lazy("Source"), "source", default=False),
+        reference_column(gettext_lazy("Industry sector"), "industry_sector", default=False),
+        reference_column(gettext_lazy("Company of the group"), "company", default=False),
     ]
 
     def base_queryset(self) -> QuerySet:

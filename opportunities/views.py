@@ -17,7 +17,15 @@ from crm.selectors import activity_for
 from crm.web import cells
 from crm.web.bulk import BulkActions
 from crm.web.http import AuthenticatedRequest
-from crm.web.lists import Column, ScopedListView
+from crm.web.lists import (
+    Column,
+    ScopedListView,
+    date_column,
+    owner_columns,
+    reference_column,
+    scoring_column,
+    tags_column,
+)
 from crm.web.pages import REFUSALS, form_page, owner_initial, save_form, update_page
 from crm.workflow import WorkflowRefused
 from leads import selectors as lead_selectors
@@ -85,46 +93,15 @@ class OpportunityListView(ScopedListView):
             cells.percent("probability"),
             css="number",
         ),
-        Column(
-            gettext_lazy("Expected close date"),
-            "expected_close_date",
-            "expected_close_date",
-            cells.short_date("expected_close_date"),
-        ),
+        date_column(gettext_lazy("Expected close date"), "expected_close_date"),
         Column(gettext_lazy("Status"), "status__sequence", "status", cells.status_chip()),
-        Column(gettext_lazy("Scoring"), "scoring", "scoring", cells.stars(), default=False),
-        Column(gettext_lazy("Tags"), "", "tags", cells.tags, prefetch=("tags",)),
-        Column(
-            gettext_lazy("Assigned to"),
-            "assigned_user__username",
-            "assigned_user",
-            cells.text("assigned_user"),
-        ),
-        Column(
-            gettext_lazy("Team"), "team__name", "team", cells.text("team"), related=("team",), default=False
-        ),
-        Column(
-            gettext_lazy("Source"),
-            "source__name",
-            "source",
-            cells.text("source"),
-            related=("source",),
-            default=False,
-        ),
-        Column(
-            gettext_lazy("Created"), "created_at", "created_at", cells.short_date("created_at"), default=False
-        ),
-        Column(
-            gettext_lazy("Closed on"), "closed_at", "closed_at", cells.short_date("closed_at"), default=False
-        ),
-        Column(
-            gettext_lazy("Lost reason"),
-            "lost_reason__name",
-            "lost_reason",
-            cells.text("lost_reason"),
-            related=("lost_reason",),
-            default=False,
-        ),
+        scoring_column(default=False),
+        tags_column(),
+        *owner_columns(),
+        reference_column(gettext_lazy("Source"), "source", default=False),
+        date_column(gettext_lazy("Created"), "created_at", default=False),
+        date_column(gettext_lazy("Closed on"), "closed_at", default=False),
+        reference_column(gettext_lazy("Lost reason"), "lost_reason", default=False),
     ]
 
     def base_queryset(self) -> Any:

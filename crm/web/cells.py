@@ -127,32 +127,26 @@ def tags(record: Any) -> SafeString:
     return format_html('<span class="chips">{}</span>', chips) if chips else SafeString("")
 
 
-def phone(path: str) -> Render:
-    """A phone number, callable with one tap unless the person asked not to be called."""
-
-    def render(record: Any) -> SafeString | str:
-        number = value_at(record, path)
-        if not number:
-            return ""
-        if getattr(record, "do_not_call", False):
-            return format_html("{}", number)
-        return format_html('<a href="tel:{}">{}</a>', number, number)
-
-    return render
-
-
-def email(path: str = "email") -> Render:
-    """An e-mail address, linked unless the person asked not to receive e-mails."""
+def _contact_link(path: str, *, scheme: str, refused_flag: str) -> Render:
+    """A phone number or an e-mail address, linked unless the person refused that channel."""
 
     def render(record: Any) -> SafeString | str:
         address = value_at(record, path)
         if not address:
             return ""
-        if getattr(record, "do_not_email", False):
+        if getattr(record, refused_flag, False):
             return format_html("{}", address)
-        return format_html('<a href="mailto:{}">{}</a>', address, address)
+        return format_html('<a href="{}:{}">{}</a>', scheme, address, address)
 
     return render
+
+
+def phone(path: str) -> Render:
+    return _contact_link(path, scheme="tel", refused_flag="do_not_call")
+
+
+def email(path: str = "email") -> Render:
+    return _contact_link(path, scheme="mailto", refused_flag="do_not_email")
 
 
 def yes_no(path: str) -> Render:

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from django_filters import FilterSet
 
@@ -19,6 +20,7 @@ from crm.models import ListLayout
 from crm.services.preferences import list_layout_reset, list_layout_save
 from crm.workflow import WorkflowRefused
 
+from . import cells
 from .bulk import BulkActions
 from .cells import Render
 from .http import AuthenticatedRequest
@@ -39,6 +41,47 @@ class Column:
     hideable: bool = True
     default: bool = True  # shown until the user chooses their columns
     css: str = ""
+
+
+def reference_column(label: Any, key: str, **options: Any) -> Column:
+    """A reference-data or related record shown by its name, sorted by it, joined in when shown."""
+    return Column(label, f"{key}__name", key, cells.text(key), related=(key,), **options)
+
+
+def date_column(label: Any, key: str, **options: Any) -> Column:
+    return Column(label, key, key, cells.short_date(key), **options)
+
+
+def owner_columns(*, team_default: bool = False) -> list[Column]:
+    """Assigned user and team, as every owned record has them."""
+    return [
+        Column(
+            _("Assigned to"),
+            "assigned_user__username",
+            "assigned_user",
+            cells.text("assigned_user"),
+            related=("assigned_user",),
+        ),
+        reference_column(_("Team"), "team", default=team_default),
+    ]
+
+
+def tags_column(**options: Any) -> Column:
+    return Column(_("Tags"), "", "tags", cells.tags, prefetch=("tags",), **options)
+
+
+def scoring_column(**options: Any) -> Column:
+    return Column(_("Scoring"), "scoring", "scoring", cells.stars(), **options)
+
+
+def reach_columns(*, email_default: bool = True) -> list[Column]:
+    """How to reach the person or the company: phone, mobile phone, e-mail, city."""
+    return [
+        Column(_("Phone"), "", "phone", cells.phone("phone")),
+        Column(_("Mobile phone"), "", "mobile_phone", cells.phone("mobile_phone"), default=False),
+        Column(_("Email"), "email", "email", cells.email(), default=email_default),
+        Column(_("City"), "city", "city", cells.joined("postcode", "city")),
+    ]
 
 
 @dataclass(frozen=True)

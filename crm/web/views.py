@@ -39,7 +39,16 @@ from . import cells
 from .bulk import BulkActions
 from .http import AuthenticatedRequest
 from .kanban import ProspectBoard
-from .lists import Column, RecordListView
+from .lists import (
+    Column,
+    RecordListView,
+    date_column,
+    owner_columns,
+    reach_columns,
+    reference_column,
+    scoring_column,
+    tags_column,
+)
 from .pages import form_page, save_form, update_page
 
 
@@ -62,40 +71,16 @@ class ThirdPartyListView(RecordListView):
         Column(gettext_lazy("Reference"), "reference", "reference", cells.text("reference")),
         Column(gettext_lazy("Name"), "name", "name", cells.key_account_link(str), hideable=False),
         Column(gettext_lazy("Type"), "", "type", cells.comma_list("type_labels")),
-        Column(gettext_lazy("City"), "city", "city", cells.joined("postcode", "city")),
-        Column(gettext_lazy("Phone"), "", "phone", cells.phone("phone")),
-        Column(gettext_lazy("Mobile phone"), "", "mobile_phone", cells.phone("mobile_phone"), default=False),
-        Column(gettext_lazy("Email"), "email", "email", cells.email()),
+        *reach_columns(),
         Column(gettext_lazy("Website"), "", "website", cells.text("website"), default=False),
         Column(gettext_lazy("SIRET"), "siret", "siret", cells.text("siret"), default=False),
-        Column(
-            gettext_lazy("Industry sector"),
-            "industry_sector__name",
-            "industry_sector",
-            cells.text("industry_sector"),
-            default=False,
-        ),
-        Column(
-            gettext_lazy("Category"),
-            "category__name",
-            "category",
-            cells.text("category"),
-            related=("category",),
-            default=False,
-        ),
-        Column(gettext_lazy("Scoring"), "scoring", "scoring", cells.stars(), default=False),
-        Column(gettext_lazy("Tags"), "", "tags", cells.tags, prefetch=("tags",), default=False),
-        Column(
-            gettext_lazy("Assigned to"),
-            "assigned_user__username",
-            "assigned_user",
-            cells.text("assigned_user"),
-        ),
-        Column(gettext_lazy("Team"), "team__name", "team", cells.text("team")),
-        Column(
-            gettext_lazy("Created"), "created_at", "created_at", cells.short_date("created_at"), default=False
-        ),
-        Column(gettext_lazy("Updated"), "updated_at", "updated_at", cells.short_date("updated_at")),
+        reference_column(gettext_lazy("Industry sector"), "industry_sector", default=False),
+        reference_column(gettext_lazy("Category"), "category", default=False),
+        scoring_column(default=False),
+        tags_column(default=False),
+        *owner_columns(team_default=True),
+        date_column(gettext_lazy("Created"), "created_at", default=False),
+        date_column(gettext_lazy("Updated"), "updated_at"),
     ]
 
     def base_queryset(self) -> QuerySet:
@@ -134,34 +119,14 @@ class ContactListView(RecordListView):
             "main_third_party",
             cells.related_link("main_third_party"),
         ),
-        Column(gettext_lazy("Function"), "function__name", "function", cells.text("function")),
-        Column(
-            gettext_lazy("Department"),
-            "department__name",
-            "department",
-            cells.text("department"),
-            related=("department",),
-            default=False,
-        ),
-        Column(
-            gettext_lazy("Role"), "role__name", "role", cells.text("role"), related=("role",), default=False
-        ),
-        Column(gettext_lazy("Email"), "email", "email", cells.email()),
-        Column(gettext_lazy("Phone"), "", "phone", cells.phone("phone")),
-        Column(gettext_lazy("Mobile phone"), "", "mobile_phone", cells.phone("mobile_phone"), default=False),
-        Column(gettext_lazy("City"), "city", "city", cells.joined("postcode", "city"), default=False),
-        Column(gettext_lazy("Tags"), "", "tags", cells.tags, prefetch=("tags",), default=False),
-        Column(
-            gettext_lazy("Assigned to"),
-            "assigned_user__username",
-            "assigned_user",
-            cells.text("assigned_user"),
-        ),
-        Column(gettext_lazy("Team"), "team__name", "team", cells.text("team"), default=False),
-        Column(
-            gettext_lazy("Created"), "created_at", "created_at", cells.short_date("created_at"), default=False
-        ),
-        Column(gettext_lazy("Updated"), "updated_at", "updated_at", cells.short_date("updated_at")),
+        reference_column(gettext_lazy("Function"), "function"),
+        reference_column(gettext_lazy("Department"), "department", default=False),
+        reference_column(gettext_lazy("Role"), "role", default=False),
+        *reach_columns(),
+        tags_column(default=False),
+        *owner_columns(),
+        date_column(gettext_lazy("Created"), "created_at", default=False),
+        date_column(gettext_lazy("Updated"), "updated_at"),
     ]
 
     def base_queryset(self) -> QuerySet:

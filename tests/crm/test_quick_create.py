@@ -291,3 +291,17 @@ def test_a_new_lost_reason_can_be_chosen_at_once_on_the_lose_page(cast):
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.lost_reason == reason
+
+
+def test_archived_reference_data_is_offered_only_to_the_records_that_have_it(cast):
+    from leads.services import lead_create
+
+    old, current = LeadSource.objects.create(name="Annuaire papier", active=False), LeadSource.objects.first()
+    client = client_for(cast.rep)
+    new_form = client.get(reverse("lead_create")).context["form"]
+    assert old not in new_form.fields["source"].queryset
+    assert f'value="{old.pk}"' not in str(new_form["source"])
+    lead = lead_create(user=cast.rep, fields={"last_name": "Ancien", "source": old})
+    edit_form = client.get(reverse("lead_update", args=[lead.pk])).context["form"]
+    assert {old, current} <= set(edit_form.fields["source"].queryset)
+    assert f'value="{old.pk}"' in str(edit_form["source"])
