@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.models import CrmSettings
-from crm.selectors import activity_for
+from crm.selectors import activity_for, record_tab_counts
 from crm.web.http import AuthenticatedRequest
 from crm.web.lists import Column, ScopedListView
 from crm.web.pages import REFUSALS, form_page, owner_initial, redirect_back, save_form, update_page
+from crm.web.scoring import scoring_widget
 from crm.workflow import WorkflowRefused
 from leads import selectors
 from leads.filters import LeadFilterSet, search_leads
@@ -112,6 +113,8 @@ def lead_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "status_bar_disabled": not lead.is_open,
         "links": selectors.lead_conversion_links(lead=lead, user=request.user),
         "activity": activity_for(lead),
+        "counts": record_tab_counts(user=request.user, record=lead, tabs=["events", "emails", "activity"]),
+        "scoring": scoring_widget("lead", lead),
     }
     return render(request, "leads/detail.html", context)
 
