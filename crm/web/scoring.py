@@ -22,10 +22,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from crm import selectors
-from crm.models import OwnedRecord
+from crm.models import ThirdParty
 from crm.services.parties import third_party_update
+from leads.models import Lead
 from leads.selectors import lead_detail
 from leads.services import lead_update
+from opportunities.models import Opportunity
 from opportunities.selectors import opportunity_detail
 from opportunities.services import opportunity_update
 
@@ -34,6 +36,8 @@ from .pages import REFUSALS
 
 MAX_SCORE = 5
 VERSION_CHANGED_EVENT = "crm:version-changed"
+
+ScoredRecord = Lead | ThirdParty | Opportunity
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,11 @@ class ScoringWidget:
         ]
 
 
-def scoring_widget(kind: str, record: OwnedRecord, *, error: str = "") -> ScoringWidget:
+def scoring_widget(kind: str, record: ScoredRecord, *, error: str = "") -> ScoringWidget:
     """The stars of a record page (template crm/_scoring.html)."""
     return ScoringWidget(
         url=reverse(f"{kind}_scoring", args=[record.pk]),
-        score=record.scoring,  # type: ignore[attr-defined]
+        score=record.scoring,
         version=record.version,
         editable=SCORED_KINDS[kind].editable(record) and "scoring" not in record.locked_fields,
         error=error,
@@ -95,7 +99,7 @@ class ScoringForm(forms.Form):
     version = forms.IntegerField(min_value=1)
 
 
-def _record_or_404(request: AuthenticatedRequest, kind: str, pk: int) -> OwnedRecord:
+def _record_or_404(request: AuthenticatedRequest, kind: str, pk: int) -> ScoredRecord:
     try:
         return SCORED_KINDS[kind].detail(user=request.user, pk=pk)
     except ObjectDoesNotExist as exc:
@@ -108,12 +112,11 @@ def record_scoring(request: AuthenticatedRequest, pk: int, kind: str) -> HttpRes
     form = ScoringForm(request.POST)
     if not form.is_valid():
         return _refused(request, kind, record, _("Choose a scoring from 0 to 5 stars."), status=400)
-    score = form.cleaned_data["scoring"]
     try:
         SCORED_KINDS[kind].update(
             **{kind: record},
             user=request.user,
-            fields={"scoring": score},
+            fields={"scoring": form.cleaned_data["scoring"]},
             expected_version=form.cleaned_data["version"],
         )
     except REFUSALS as error:
@@ -126,9 +129,9 @@ def record_scoring(request: AuthenticatedRequest, pk: int, kind: str) -> HttpRes
     return _refused(request, kind, _record_or_404(request, kind, pk), refusal, status=409)
 
 
-def _changed(request: AuthenticatedRequest, kind: str, record: OwnedRecord) -> HttpResponse:
+def _changed(request: AuthenticatedRequest, kind: str, record: ScoredRecord) -> HttpResponse:
     if not getattr(request, "htmx", False):
-        messages.success(request, _stars_text(record.scoring))  # type: ignore[attr-defined]
+        messages.success(request, _stars_text(record.scoring))
         return redirect(record)
     context = {
         "scoring": scoring_widget(kind, record),
@@ -140,7 +143,7 @@ def _changed(request: AuthenticatedRequest, kind: str, record: OwnedRecord) -> H
 
 
 def _refused(
-    request: AuthenticatedRequest, kind: str, record: OwnedRecord, refusal: str, *, status: int
+    request: AuthenticatedRequest, kind: str, record: ScoredRecord, refusal: str, *, status: int
 ) -> HttpResponse:
     if not getattr(request, "htmx", False):
         messages.error(request, refusal)
@@ -150,6 +153,6 @@ def _refused(
 
 
 def _stars_text(score: int) -> str:
-    return ngettext("Scoring set to %(count)d star out of 5.", "Scoring set to %(count)d stars out of 5.", score) % {
-        "count": score
-    }
+    return ngettext(
+        "Scoring set to %(count)d star out of 5.", "Scoring set to %(count)d stars out of 5.", score
+    ) % {"count": score}

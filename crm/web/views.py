@@ -113,7 +113,9 @@ def third_party_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "subsidiaries": selectors.third_party_subsidiaries(third_party=third_party, user=request.user),
         "opportunities": third_party_opportunities(third_party=third_party, user=request.user),
         "activity": selectors.activity_for(third_party),
-        "counts": selectors.record_tab_counts(user=request.user, record=third_party, tabs=["events", "activity"]),
+        "counts": selectors.record_tab_counts(
+            user=request.user, record=third_party, tabs=["events", "activity"]
+        ),
         "prospect_status_bar": _prospect_status_bar(third_party),
         "scoring": scoring_widget("third_party", third_party),
     }
