@@ -48,7 +48,7 @@
 
     // The tab of the hash's panel, or of the panel holding the element the hash names.
     function tabOfHash() {
-      var target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+      var target = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
       return tabs.filter(function (tab) {
         var panel = panelOf(tab);
         return target && (panel === target || panel.contains(target));
