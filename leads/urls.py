@@ -1,5 +1,6 @@
 from django.urls import path
 
+from crm.web import scoring
 from leads import kanban, views
 from leads.selectors import LeadScope
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.lead_detail, name="lead_detail"),
     path("<int:pk>/edit/", views.lead_update_view, name="lead_update"),
     path("<int:pk>/move/", views.lead_move_view, name="lead_move"),
+    path("<int:pk>/scoring/", scoring.record_scoring, {"kind": "lead"}, name="lead_scoring"),
     path("<int:pk>/take-charge/", views.lead_take_charge_view, name="lead_take_charge"),
     path("<int:pk>/lose/", views.lead_lose_view, name="lead_lose"),
     path("<int:pk>/reopen/", views.lead_reopen_view, name="lead_reopen"),

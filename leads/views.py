@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.models import CrmSettings
-from crm.selectors import activity_for
+from crm.selectors import activity_for, record_tab_counts
 from crm.web import cells
 from crm.web.bulk import BulkActions
 from crm.web.http import AuthenticatedRequest
@@ -27,6 +27,7 @@ from crm.web.lists import (
     tags_column,
 )
 from crm.web.pages import REFUSALS, form_page, owner_initial, redirect_back, save_form, update_page
+from crm.web.scoring import scoring_widget
 from crm.workflow import WorkflowRefused
 from leads import selectors
 from leads.filters import LeadFilterSet, search_leads
@@ -116,6 +117,8 @@ def lead_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "status_bar_disabled": not lead.is_open,
         "links": selectors.lead_conversion_links(lead=lead, user=request.user),
         "activity": activity_for(lead),
+        "counts": record_tab_counts(user=request.user, record=lead, tabs=["events", "emails", "activity"]),
+        "scoring": scoring_widget("lead", lead),
     }
     return render(request, "leads/detail.html", context)
 

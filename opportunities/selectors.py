@@ -103,3 +103,13 @@ def visible_opportunity(*, user: User, pk: int | None) -> Opportunity | None:
     if pk is None:
         return None
     return visible_records(Opportunity.objects.filter(pk=pk), user=user).select_related("status").first()
+
+
+def third_party_opportunities(*, third_party: ThirdParty, user: User) -> QuerySet[Opportunity]:
+    """The Opportunities tab of a third party: the visible ones, newest first."""
+    return visible_records(third_party.opportunities.all(), user=user).select_related("status")
+
+
+def contact_opportunities(*, contact: Contact, user: User) -> QuerySet[Opportunity]:
+    """The Opportunities tab of a contact: the visible ones, newest first."""
+    return visible_records(contact.opportunities.all(), user=user).select_related("status")

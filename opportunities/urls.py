@@ -1,5 +1,6 @@
 from django.urls import path
 
+from crm.web import scoring
 from opportunities import kanban, views
 from opportunities.selectors import OpportunityScope
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("<int:pk>/edit/", views.opportunity_update_view, name="opportunity_update"),
     path("<int:pk>/move/", views.opportunity_move_view, name="opportunity_move"),
+    path("<int:pk>/scoring/", scoring.record_scoring, {"kind": "opportunity"}, name="opportunity_scoring"),
     path("<int:pk>/win/", views.opportunity_win_view, name="opportunity_win"),
     path("<int:pk>/lose/", views.opportunity_lose_view, name="opportunity_lose"),
     path("<int:pk>/close-others/", views.opportunity_close_others_view, name="opportunity_close_others"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.models import CrmSettings
-from crm.selectors import activity_for
+from crm.selectors import activity_for, record_tab_counts
 from crm.web import cells
 from crm.web.bulk import BulkActions
 from crm.web.http import AuthenticatedRequest
@@ -27,6 +27,7 @@ from crm.web.lists import (
     tags_column,
 )
 from crm.web.pages import REFUSALS, form_page, owner_initial, save_form, update_page
+from crm.web.scoring import scoring_widget
 from crm.workflow import WorkflowRefused
 from leads import selectors as lead_selectors
 from leads.forms import LoseForm, StatusMoveForm
@@ -141,6 +142,8 @@ def opportunity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "links": selectors.opportunity_links(opportunity=opportunity, user=request.user),
         "quotes": selectors.opportunity_quotes(opportunity=opportunity, user=request.user),
         "activity": activity_for(opportunity),
+        "counts": record_tab_counts(user=request.user, record=opportunity, tabs=["events", "activity"]),
+        "scoring": scoring_widget("opportunity", opportunity),
     }
     return render(request, "opportunities/detail.html", context)
 

@@ -89,7 +89,7 @@ def record_email(request: AuthenticatedRequest, kind: str, pk: int) -> HttpRespo
                     messages.success(
                         request, _("E-mail sent to %(email)s.") % {"email": sent_email.recipient}
                     )
-                    return redirect(record)
+                    return redirect(record.get_absolute_url() + "#emails")
                 form.add_error(
                     None, _("The e-mail could not be sent: %(error)s") % {"error": sent_email.error}
                 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import kanban, views
+from . import kanban, scoring, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,12 @@ urlpatterns = [
     path("third-parties/lookup/", views.third_party_lookup, name="third_party_lookup"),
     path("third-parties/<int:pk>/", views.third_party_detail, name="third_party_detail"),
     path("third-parties/<int:pk>/edit/", views.third_party_update_view, name="third_party_update"),
+    path(
+        "third-parties/<int:pk>/scoring/",
+        scoring.record_scoring,
+        {"kind": "third_party"},
+        name="third_party_scoring",
+    ),
     path(
         "third-parties/<int:pk>/prospect-status/",
         views.third_party_prospect_status_view,

@@ -34,6 +34,7 @@ from crm.services.parties import (
 from crm.services.records import ConcurrentUpdateError
 from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused
+from opportunities.selectors import contact_opportunities, third_party_opportunities
 
 from . import cells
 from .bulk import BulkActions
@@ -50,6 +51,7 @@ from .lists import (
     tags_column,
 )
 from .pages import form_page, save_form, update_page
+from .scoring import scoring_widget
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
@@ -151,8 +153,13 @@ def third_party_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "addresses": third_party.addresses.all(),
         "contacts": selectors.third_party_contacts(third_party=third_party, user=request.user),
         "subsidiaries": selectors.third_party_subsidiaries(third_party=third_party, user=request.user),
+        "opportunities": third_party_opportunities(third_party=third_party, user=request.user),
         "activity": selectors.activity_for(third_party),
+        "counts": selectors.record_tab_counts(
+            user=request.user, record=third_party, tabs=["events", "activity"]
+        ),
         "prospect_status_bar": _prospect_status_bar(third_party),
+        "scoring": scoring_widget("third_party", third_party),
     }
     return render(request, "crm/third_parties/detail.html", context)
 
@@ -213,7 +220,11 @@ def contact_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "third_parties": selectors.contact_third_parties(contact=contact, user=request.user),
         "related_contacts": selectors.related_contacts(contact=contact, user=request.user),
+        "opportunities": contact_opportunities(contact=contact, user=request.user),
         "activity": selectors.activity_for(contact),
+        "counts": selectors.record_tab_counts(
+            user=request.user, record=contact, tabs=["events", "emails", "activity"]
+        ),
     }
     return render(request, "crm/contacts/detail.html", context)
 

@@ -141,7 +141,8 @@ def test_a_free_text_email_is_sent_from_the_lead_page(cast):
         reverse("record_email", args=["lead", lead.pk]),
         {"subject": "  Votre demande \n de devis ", "body": "Bonjour,\nVoici notre proposition."},
     )
-    assert (response.status_code, response.url) == (302, lead.get_absolute_url())
+    # Back to the lead's page, on its E-mails tab.
+    assert (response.status_code, response.url) == (302, lead.get_absolute_url() + "#emails")
     [message] = mail.outbox
     assert (message.subject, message.body, message.to) == (
         "Votre demande de devis",
