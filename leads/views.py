@@ -18,6 +18,7 @@ from crm.web.bulk import BulkActions
 from crm.web.http import AuthenticatedRequest
 from crm.web.lists import (
     Column,
+    RowActions,
     ScopedListView,
     date_column,
     owner_columns,
@@ -65,8 +66,7 @@ class LeadListView(ScopedListView):
     kanban_url_name = "lead_kanban"
     default_sort = "-created_at"
     scope = LeadScope.ALL
-    row_actions_template = "crm/lists/_row_actions.html"
-    row_actions = {"event_kind": "lead", "email_kind": "lead"}
+    row_actions = RowActions(event_kind="lead", email_kind="lead")
     bulk_actions = BulkActions(model=Lead, board=LeadBoard, tag_refusal=lead_edit_refusal)
     columns = [
         Column(

@@ -19,6 +19,7 @@ from crm.web.bulk import BulkActions
 from crm.web.http import AuthenticatedRequest
 from crm.web.lists import (
     Column,
+    RowActions,
     ScopedListView,
     date_column,
     owner_columns,
@@ -67,8 +68,7 @@ class OpportunityListView(ScopedListView):
     kanban_url_name = "opportunity_kanban"
     default_sort = "-created_at"
     scope = OpportunityScope.ALL
-    row_actions_template = "crm/lists/_row_actions.html"
-    row_actions = {"event_kind": "opportunity"}
+    row_actions = RowActions(event_kind="opportunity")
     bulk_actions = BulkActions(model=Opportunity, board=OpportunityBoard)
     columns = [
         Column(gettext_lazy("Name"), "name", "name", cells.link(str), hideable=False),

@@ -101,7 +101,11 @@ class BulkActions:
         return {"form": self.form(request.user)}
 
     def run(self, request: AuthenticatedRequest) -> None:
-        raw = request.POST.getlist("ids")
+        data = request.POST.copy()
+        if "take" in data:  # a row's "Take charge" button: that row only, whatever else is ticked
+            data["action"] = BulkAction.ASSIGN_ME
+            data.setlist("ids", data.getlist("take")[:1])
+        raw = data.getlist("ids")
         pks = {int(value) for value in raw if value.isdigit()}
         if not raw:
             messages.warning(request, _("Select at least one record."))
@@ -109,7 +113,7 @@ class BulkActions:
         if len(pks) != len(raw):
             messages.error(request, _("The selection is not valid: nothing was changed."))
             return
-        form = self.form(request.user, request.POST)
+        form = self.form(request.user, data)
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:

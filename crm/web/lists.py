@@ -1,6 +1,7 @@
 """The list page machinery shared by every entity: visibility, filters, search, sorting, pagination,
 the per-user column chooser, the cards view and the bulk actions (crm.web.bulk)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -11,7 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from django_filters import FilterSet
@@ -87,8 +89,60 @@ def reach_columns(*, email_default: bool = True) -> list[Column]:
 @dataclass(frozen=True)
 class Row:
     record: Any
-    cells: list[tuple[SafeString | str, str]]  # (HTML, CSS class) of each shown column
+    cells: list[tuple[SafeString | str, str]]  # (HTML, CSS class) of each shown column; none on cards
     css: str = ""
+    actions: SafeString | str = ""
+
+
+@dataclass(frozen=True)
+class RowActions:
+    """The buttons of each row or card: take charge, schedule an event, send an e-mail.
+
+    "Take charge" submits the bulk form with `take=<pk>`: one form per page, not one per row.
+    """
+
+    event_kind: str  # the query parameter of a new event about the record: lead, contact…
+    email_kind: str = ""  # the kind of record_email, for records that can be e-mailed
+
+    def renderer(self, request: AuthenticatedRequest) -> Callable[[Any], SafeString]:
+        user_pk = request.user.pk
+        event_url = reverse("event_create")
+        take = _("Take charge")
+        take_title, event, event_title = _("Assign to me"), _("Event"), _("Schedule an event")
+        email, email_title = _("E-mail"), _("Send an e-mail")
+
+        def render(record: Any) -> SafeString:
+            parts = []
+            if record.assigned_user_id != user_pk:
+                parts.append(
+                    format_html(
+                        '<button type="submit" form="bulk-form" name="take" value="{}" class="button small" '
+                        'title="{}">{}</button>',
+                        record.pk,
+                        take_title,
+                        take,
+                    )
+                )
+            parts.append(
+                format_html(
+                    '<a class="button small" href="{}?{}={}" title="{}">{}</a>',
+                    event_url,
+                    self.event_kind,
+                    record.pk,
+                    event_title,
+                    event,
+                )
+            )
+            if self.email_kind and record.email and not record.do_not_email:
+                url = reverse("record_email", args=[self.email_kind, record.pk])
+                parts.append(
+                    format_html(
+                        '<a class="button small" href="{}" title="{}">{}</a>', url, email_title, email
+                    )
+                )
+            return format_html('<span class="row-actions-inner">{}</span>', mark_safe("".join(parts)))
+
+        return render
 
 
 class RecordListView(ListView):
@@ -97,8 +151,7 @@ class RecordListView(ListView):
     card_template = ""  # set: the list also has a cards view (?view=cards)
     card_related: tuple[str, ...] = ()
     card_prefetch: tuple[str, ...] = ()
-    row_actions_template = ""
-    row_actions: dict[str, str] = {}  # event_kind: the record's kind for a new event; email_kind
+    row_actions: "RowActions | None" = None
     kanban_url_name = ""
     list_key = ""  # set: rows are drawn from the columns, which each user may choose
     bulk_actions: BulkActions | None = None
@@ -180,9 +233,15 @@ class RecordListView(ListView):
         return [self.template_name]
 
     def rows(self, records: list[Any]) -> list[Row]:
-        shown = [column for column in self.shown_columns if column.render is not None]
+        shown = [] if self.cards else [column for column in self.shown_columns if column.render is not None]
+        actions = self.row_actions.renderer(self.request) if self.row_actions else None
         return [
-            Row(record, [(column.render(record), column.css) for column in shown], self.row_css(record))  # type: ignore[misc]
+            Row(
+                record,
+                [(column.render(record), column.css) for column in shown],  # type: ignore[misc]
+                self.row_css(record),
+                actions(record) if actions else "",
+            )
             for record in records
         ]
 
@@ -210,13 +269,13 @@ class RecordListView(ListView):
                 "page_sizes": PAGE_SIZES,
                 "cards": self.cards,
                 "card_template": self.card_template,
-                "row_actions_template": self.row_actions_template,
-                "row_actions": self.row_actions,
+                "row_actions": self.row_actions is not None,
                 "bulk": self.bulk_actions.context(self.request) if self.bulk_actions else None,
             }
         )
-        if self.list_key and not self.cards:
+        if self.list_key:
             context["rows"] = self.rows(list(context["object_list"]))
+        if self.list_key and not self.cards:
             shown = {column.key for column in self.shown_columns}
             context["column_choices"] = [
                 (column, column.key in shown) for column in self.columns if column.hideable

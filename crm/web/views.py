@@ -43,6 +43,7 @@ from .kanban import ProspectBoard
 from .lists import (
     Column,
     RecordListView,
+    RowActions,
     date_column,
     owner_columns,
     reach_columns,
@@ -66,8 +67,7 @@ class ThirdPartyListView(RecordListView):
     card_prefetch = ("tags",)
     create_url_name = "third_party_create"
     default_sort = "name"
-    row_actions_template = "crm/lists/_row_actions.html"
-    row_actions = {"event_kind": "third_party"}
+    row_actions = RowActions(event_kind="third_party")
     bulk_actions = BulkActions(model=ThirdParty, board=ProspectBoard)
     columns = [
         Column(gettext_lazy("Reference"), "reference", "reference", cells.text("reference")),
@@ -110,8 +110,7 @@ class ContactListView(RecordListView):
     create_url_name = "contact_create"
     default_sort = "last_name"
     title = gettext_lazy("Contacts")
-    row_actions_template = "crm/lists/_row_actions.html"
-    row_actions = {"event_kind": "contact", "email_kind": "contact"}
+    row_actions = RowActions(event_kind="contact", email_kind="contact")
     bulk_actions = BulkActions(model=Contact)
     columns = [
         Column(gettext_lazy("Name"), "last_name", "name", cells.link(cells.upper_name), hideable=False),

@@ -34,6 +34,7 @@
   // Nothing selected: say so instead of posting an empty selection.
   document.addEventListener("submit", function (event) {
     if (event.target.id !== "bulk-form") return;
+    if (event.submitter && event.submitter.name === "take") return;  // a row's own button
     if (!rows().some(function (box) { return box.checked; })) {
       event.preventDefault();
       var count = event.target.querySelector(".bulk-count");

@@ -82,3 +82,22 @@ def test_the_cards_view_of_contacts_keeps_the_search(page: Page, cast):
     expect(cards.first).to_contain_text("MARTIN")
     expect(cards.first).to_contain_text("Garage Central")
     assert Contact.objects.count() == 2
+
+
+def test_a_rows_take_charge_button_assigns_that_lead_only(page: Page, cast):
+    taken, other = (
+        lead_create(
+            user=cast.manager, fields={"last_name": name, "assigned_user": cast.manager, "team": cast.north}
+        )
+        for name in ("Arnaud", "Bernard")
+    )
+    login(page, "rep")
+    page.goto("/leads/")
+    page.get_by_role("checkbox", name=french("Select %(name)s").replace("%(name)s", str(other))).check()
+    page.locator(f"button[name=take][value='{taken.pk}']").click()
+
+    expect(success_message(page)).to_be_visible()
+    assert dict(Lead.objects.values_list("last_name", "assigned_user")) == {
+        "Arnaud": cast.rep.pk,
+        "Bernard": cast.manager.pk,
+    }

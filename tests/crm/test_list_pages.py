@@ -304,12 +304,19 @@ def test_bulk_actions_never_touch_records_the_user_cannot_see(cast):
 def test_each_lead_row_offers_take_charge_an_event_and_an_email(cast):
     lead = LeadFactory(assigned_user=cast.manager, team=cast.north, email="jeanne@garage.fr")
     html = client_for(cast.rep).get(reverse("lead_list")).content.decode()
-    assert f'<input type="hidden" name="ids" value="{lead.pk}">' in html
+    assert f'form="bulk-form" name="take" value="{lead.pk}"' in html
     assert f"{reverse('event_create')}?lead={lead.pk}" in html
     assert reverse("record_email", args=["lead", lead.pk]) in html
 
 
-def test_take_charge_from_a_row_assigns_the_opportunity_to_me(cast):
-    opportunity = OpportunityFactory(assigned_user=cast.manager, team=cast.north)
-    bulk(client_for(cast.rep), "opportunity_list", "assign_me", [opportunity])
-    assert Opportunity.objects.get().assigned_user == cast.rep
+def test_take_charge_from_a_row_assigns_that_opportunity_only_whatever_else_is_ticked(cast):
+    taken = OpportunityFactory(assigned_user=cast.manager, team=cast.north)
+    ticked = OpportunityFactory(assigned_user=cast.manager, team=cast.north)
+    response = client_for(cast.rep).post(
+        reverse("opportunity_list"), {"take": taken.pk, "ids": [ticked.pk], "action": "delete"}
+    )
+    assert response.status_code == 302
+    assert dict(Opportunity.objects.values_list("pk", "assigned_user")) == {
+        taken.pk: cast.rep.pk,
+        ticked.pk: cast.manager.pk,
+    }
