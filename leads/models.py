@@ -125,6 +125,11 @@ class Lead(ConcurrentTransitionMixin, DuplicateKeysMixin, OwnedRecord, PostalAdd
             models.Index(fields=["company", "stage", "-created_at"], name="lead_company_stage"),
             models.Index(fields=["source", "-created_at"], name="lead_source_created"),
             models.Index(fields=["status", "kanban_rank", "-created_at", "-id"], name="lead_kanban"),
+            # Sortable columns of the list (searched columns: trigram indexes, leads migration 0005).
+            models.Index(fields=["scoring", "id"], name="lead_scoring"),
+            models.Index(fields=["last_name", "id"], name="lead_last_name"),
+            models.Index(fields=["company_name", "id"], name="lead_company_name"),
+            models.Index(fields=["city", "id"], name="lead_city"),
         ]
 
     def __str__(self) -> str:

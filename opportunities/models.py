@@ -102,6 +102,10 @@ class Opportunity(ConcurrentTransitionMixin, OwnedRecord):
             models.Index(fields=["company", "stage", "-created_at"], name="opportunity_company_stage"),
             models.Index(fields=["third_party", "stage"], name="opportunity_third_party_stage"),
             models.Index(fields=["status", "kanban_rank", "-created_at", "-id"], name="opportunity_kanban"),
+            # Sortable columns of the list (the searched name: a trigram index, migration 0006).
+            models.Index(fields=["name", "id"], name="opportunity_name"),
+            models.Index(fields=["amount", "id"], name="opportunity_amount"),
+            models.Index(fields=["expected_close_date", "id"], name="opportunity_close_date"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,6 +3,7 @@
 import time
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -126,6 +127,10 @@ class ThirdParty(DuplicateKeysMixin, OwnedRecord):
             models.Index(fields=["assigned_user", "name"], name="thirdparty_user_name"),
             models.Index(fields=["team", "name"], name="thirdparty_team_name"),
             models.Index(fields=["email"], name="thirdparty_email"),
+            # The list's default order, and its search by reference (name and e-mail: trigram indexes,
+            # crm migration 0012).
+            models.Index(fields=["name", "id"], name="thirdparty_name"),
+            models.Index(Upper("reference"), name="thirdparty_reference_upper"),
             models.Index(
                 fields=["prospect_status", "kanban_rank", "-created_at", "-id"],
                 condition=Q(is_prospect=True),
