@@ -30,7 +30,7 @@ from django_filters import FilterSet
 from crm.models import CrmSettings, OwnedRecord, StatusBase, User
 from crm.visibility import visible_records
 
-PAGE_SIZE = 20
+PAGE_SIZE = 12  # a column shows about six cards; the next ones load as it scrolls
 ORDERING = ("kanban_rank", "-created_at", "-pk")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)

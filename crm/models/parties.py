@@ -3,8 +3,8 @@
 import time
 
 from django.db import models
-from django.db.models.functions import Upper
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _

@@ -320,3 +320,27 @@ def test_take_charge_from_a_row_assigns_that_opportunity_only_whatever_else_is_t
         taken.pk: cast.rep.pk,
         ticked.pk: cast.manager.pk,
     }
+
+
+# Counting --------------------------------------------------------------------------------------
+
+
+def test_a_list_counts_its_records_up_to_a_cap_and_says_more_beyond(cast, monkeypatch):
+    monkeypatch.setattr("crm.web.lists.COUNT_CAP", 3)
+    for _ in range(4):
+        ContactFactory(assigned_user=cast.rep)
+    response = client_for(cast.rep).get(reverse("contact_list"), {"per_page": 10})
+    paginator = response.context["paginator"]
+    assert (paginator.capped, paginator.shown_count) == (True, 3)
+    with translation.override("fr"):
+        expected = gettext("More than %(count)s records: narrow the search to see them all.") % {"count": 3}
+    assert expected in response.content.decode()
+    assert len(response.context["object_list"]) == 4
+
+
+def test_below_the_cap_a_list_gives_its_exact_count_and_number_of_pages(cast):
+    for _ in range(12):
+        ContactFactory(assigned_user=cast.rep)
+    response = client_for(cast.rep).get(reverse("contact_list"), {"per_page": 10})
+    paginator = response.context["paginator"]
+    assert (paginator.capped, paginator.count, paginator.num_pages) == (False, 12, 2)
