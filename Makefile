@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test format
+.PHONY: help run test format bench
 
 help:
 	@echo "make run     set up .venv and the database, load the demo data, run Celery and the server"
 	@echo "make test    install PostgreSQL/Redis/Python packages, run the checks and the test suite"
 	@echo "make format  apply ruff's formatting and safe lint fixes"
+	@echo "make bench   measure the pages' server time on DATABASE_URL (PostgreSQL); BENCH_ARGS=--size N seeds first"
 
 run:
 	@bash scripts/run.sh
@@ -17,3 +18,6 @@ test:
 
 format:
 	@bash scripts/format.sh
+
+bench:
+	@bash scripts/bench.sh
