@@ -20,10 +20,10 @@ def trigram_indexes(table: str, columns: list[str]) -> PostgresOnlySQL:
 
     A trigram index (pg_trgm) answers a LIKE with a leading wildcard without reading the whole table.
     """
-    forwards = [
+    forwards = tuple(
         f'CREATE INDEX IF NOT EXISTS "{table}_{column}_trgm" ON "{table}" '
         f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
         for column in columns
-    ]
-    backwards = [f'DROP INDEX IF EXISTS "{table}_{column}_trgm"' for column in columns]
+    )
+    backwards = tuple(f'DROP INDEX IF EXISTS "{table}_{column}_trgm"' for column in columns)
     return PostgresOnlySQL(forwards, backwards)

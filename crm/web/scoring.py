@@ -26,7 +26,7 @@ from crm.models import ThirdParty
 from crm.services.parties import third_party_update
 from leads.models import Lead
 from leads.selectors import lead_detail
-from leads.services import lead_update
+from leads.services import lead_edit_refusal, lead_update
 from opportunities.models import Opportunity
 from opportunities.selectors import opportunity_detail
 from opportunities.services import opportunity_update
@@ -50,7 +50,7 @@ class ScoredKind:
 
 
 SCORED_KINDS = {
-    "lead": ScoredKind(lead_detail, lead_update, editable=lambda lead: lead.is_open),
+    "lead": ScoredKind(lead_detail, lead_update, editable=lambda lead: not lead_edit_refusal(lead)),
     "third_party": ScoredKind(selectors.third_party_detail, third_party_update),
     "opportunity": ScoredKind(opportunity_detail, opportunity_update),
 }
