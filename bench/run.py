@@ -24,13 +24,13 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 os.environ.setdefault("DEBUG", "0")  # measure what production runs: no query log, cached templates
 django.setup()
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Model  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+import crm.wsgi  # noqa: E402,F401  the application as a WSGI server loads it (and its gc.freeze())
 from crm.models import Contact, ThirdParty, User  # noqa: E402
 from events.models import Event  # noqa: E402
 from leads.models import Lead  # noqa: E402

@@ -1,6 +1,6 @@
 """The Kanban of open opportunities: one column per open status; won and lost are the Win and Lose buttons."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crm.kanban import Board
 from crm.models import StatusBase, ThirdParty
-from crm.visibility import visible_records
+from crm.visibility import is_visible
 from crm.web.http import AuthenticatedRequest
 from crm.web.kanban import board_page, card_move, column_page
 from opportunities.filters import OpportunityFilterSet, search_opportunities
@@ -41,13 +41,11 @@ class OpportunityBoard(Board):
         return search_opportunities(queryset, text)
 
     def with_card_data(self, queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-        visible_third_parties = visible_records(
-            ThirdParty.objects.filter(pk=OuterRef("third_party_id")), user=self.user
-        )
+        third_party = ThirdParty.objects.filter(pk=OuterRef("third_party_id"))
         return (
             queryset.select_related("assigned_user", "third_party")
             .prefetch_related("tags")
-            .annotate(third_party_visible=Exists(visible_third_parties))
+            .annotate(third_party_visible=is_visible(third_party, user=self.user))
         )
 
     def refusal(self, status: StatusBase) -> str:

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from crm.models import Contact, ThirdParty, User
-from crm.visibility import visible_records
+from crm.visibility import is_visible, visible_records
 from leads.models import Lead
 from opportunities.models import Opportunity, OpportunityStage, OpportunityStatus, Quote
 
@@ -20,13 +20,11 @@ class OpportunityScope(StrEnum):
 
 def opportunity_list(*, user: User, scope: OpportunityScope = OpportunityScope.ALL) -> QuerySet[Opportunity]:
     """The visible opportunities of a list page, with what a row shows joined in (no per-row query)."""
-    visible_third_parties = visible_records(
-        ThirdParty.objects.filter(pk=OuterRef("third_party_id")), user=user
-    )
+    third_party = ThirdParty.objects.filter(pk=OuterRef("third_party_id"))
     queryset = (
         visible_records(Opportunity.objects.all(), user=user)
         .select_related("status", "third_party", "assigned_user")
-        .annotate(third_party_visible=Exists(visible_third_parties))
+        .annotate(third_party_visible=is_visible(third_party, user=user))
     )
     if scope == OpportunityScope.MINE:
         return queryset.filter(assigned_user=user)

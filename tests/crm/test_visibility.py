@@ -1,10 +1,12 @@
 import pytest
+from django.db.models import OuterRef
 from django.urls import reverse
 
 from crm.models import Contact, ThirdParty
-from crm.visibility import visible_records
+from crm.visibility import is_visible, visible_records
+from opportunities.models import Opportunity
 from tests.conftest import client_for
-from tests.factories import AddressFactory, ContactFactory, ThirdPartyFactory
+from tests.factories import AddressFactory, ContactFactory, OpportunityFactory, ThirdPartyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,12 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, records):
     response = client.get(reverse("third_party_detail", args=[records["mine"].pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("who", "expected"), [("rep", False), ("manager", False), ("admin", True)])
+def test_is_visible_says_whether_a_related_record_is_visible_to_the_user(cast, who, expected):
+    elsewhere = ThirdPartyFactory(assigned_user=cast.rep2, team=cast.south, companies=[cast.south_company])
+    OpportunityFactory(third_party=elsewhere, assigned_user=getattr(cast, who))
+    related = ThirdParty.objects.filter(pk=OuterRef("third_party_id"))
+    flags = Opportunity.objects.annotate(shown=is_visible(related, user=getattr(cast, who)))
+    assert list(flags.values_list("shown", flat=True)) == [expected]
