@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from crm.kanban import PAGE_SIZE
-from crm.models import Activity, ActivityVerb
+from crm.models import Activity, ActivityVerb, Tag
 from opportunities.models import Opportunity, OpportunityStage, OpportunityStatus
 from tests.conftest import client_for
 from tests.factories import OpportunityFactory, ThirdPartyFactory
@@ -83,11 +83,15 @@ def test_each_column_shows_its_exact_count_and_amount_total_per_currency(cast):
     assert column(response, "Nurturing").totals.amount_label == "0,00"
 
 
-def test_a_card_shows_the_name_third_party_amount_stars_and_initials(cast):
+def test_a_card_shows_the_name_third_party_amount_stars_initials_and_tags(cast):
+    vip = Tag.objects.get(name="VIP")
     third_party = ThirdPartyFactory(
         name="Garage Garnier", assigned_user=cast.rep, team=cast.north, companies=[cast.north_company]
     )
-    north_opportunity(cast, name="Flotte 2027", third_party=third_party, amount=Decimal("12500"), scoring=4)
+    opportunity = north_opportunity(
+        cast, name="Flotte 2027", third_party=third_party, amount=Decimal("12500"), scoring=4
+    )
+    opportunity.tags.add(vip)
 
     html = board(client_for(cast.rep)).content.decode()
 
@@ -95,14 +99,20 @@ def test_a_card_shows_the_name_third_party_amount_stars_and_initials(cast):
     assert f"12{NBSP}500,00 EUR" in html
     assert "★★★★☆" in html
     assert '<span class="kanban-initials"' in html
+    assert f'<li class="chip" style="background: {vip.colour}">VIP</li>' in html
 
 
 def test_the_board_runs_the_same_queries_for_5_or_200_cards_and_shows_a_page_per_column(cast):
     client = client_for(cast.rep)
 
+    vip = Tag.objects.get(name="VIP")
+
     def add_opportunities(count: int) -> None:
         for index in range(count):
-            north_opportunity(cast, status=status(OPEN_STATUSES[index % 5]), amount=Decimal(index))
+            opportunity = north_opportunity(
+                cast, status=status(OPEN_STATUSES[index % 5]), amount=Decimal(index)
+            )
+            opportunity.tags.add(vip)
 
     def captured_board():
         with CaptureQueriesContext(connection) as captured:
@@ -118,6 +128,7 @@ def test_the_board_runs_the_same_queries_for_5_or_200_cards_and_shows_a_page_per
     assert len(many_queries) == len(few_queries)
     # The counts and totals of all the columns, then their first cards (third parties joined).
     assert len([sql for sql in many_queries if 'FROM "opportunities_opportunity"' in sql]) == 2
+    assert len([sql for sql in many_queries if 'INNER JOIN "opportunities_opportunity_tags"' in sql]) == 1
     assert [len(column.cards) for column in few.context["columns"]] == [1] * 5
     assert [len(column.cards) for column in many.context["columns"]] == [PAGE_SIZE] * 5
 
