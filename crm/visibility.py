@@ -15,10 +15,14 @@ from .models import Activity, Contact, Role, ThirdParty, User
 M = TypeVar("M", bound=Model)
 
 
+def sees_everything(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.ADMIN
+
+
 def visible_records(queryset: QuerySet[M], *, user: User) -> QuerySet[M]:
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.role == Role.ADMIN:
+    if sees_everything(user):
         return queryset
     condition = Q(assigned_user=user.pk) | Q(team__in=user.team_ids)
     if user.role == Role.MANAGER:
@@ -32,7 +36,7 @@ def is_visible(related: QuerySet, *, user: User) -> Exists | Value:
     For whom sees everything it is a constant: an EXISTS the database would answer by hashing a whole
     table for each page of a list.
     """
-    if user.is_authenticated and user.is_active and user.role == Role.ADMIN:
+    if sees_everything(user):
         return Value(True, output_field=BooleanField())
     return Exists(visible_records(related, user=user))
 
@@ -45,7 +49,7 @@ def visible_activities(*, user: User) -> QuerySet[Activity]:
     from opportunities.models import Opportunity, Quote
 
     activities = Activity.objects.all()
-    if user.role == Role.ADMIN and user.is_active:
+    if sees_everything(user):
         return activities
     condition = Q(pk__in=[])
     for model in (ThirdParty, Contact, Lead, Opportunity, Quote):

@@ -10,10 +10,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from crm.models import ActivityVerb, OwnedRecord, Tag, Team, User
-from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused
 
 from .activity import activity_record
+from .records import lock_visible
 
 R = TypeVar("R", bound=OwnedRecord)
 
@@ -27,17 +27,9 @@ class BulkRefused(WorkflowRefused):
         )
 
 
-def lock_visible(model: type[R], *, pks: Iterable[int], user: User) -> list[R]:
-    """The records, locked until the end of the transaction; refused if one of them is not visible."""
-    wanted = set(pks)
-    locked = list(
-        visible_records(model._default_manager.select_for_update(), user=user)
-        .filter(pk__in=wanted)
-        .order_by("pk")
-    )
-    if len(locked) != len(wanted):
-        raise WorkflowRefused(_("Some of these records are not visible to you: nothing was changed."))
-    return locked
+def _lock_visible(model: type[R], *, pks: Iterable[int], user: User) -> list[R]:
+    refusal = _("Some of these records are not visible to you: nothing was changed.")
+    return lock_visible(model, pks=pks, user=user, refusal=refusal)
 
 
 def records_assign(
@@ -54,7 +46,7 @@ def records_assign(
         raise WorkflowRefused(_("Choose the user or the team to assign these records to."))
     with transaction.atomic():
         changed = []
-        for record in lock_visible(model, pks=pks, user=user):
+        for record in _lock_visible(model, pks=pks, user=user):
             changes = {}
             if assigned_user is not None and record.assigned_user_id != assigned_user.pk:
                 changes["assigned_user"] = {
@@ -75,6 +67,11 @@ def records_assign(
     return len(changed)
 
 
+def records_take_charge(*, model: type[R], pks: Iterable[int], user: User) -> int:
+    """Assign the records to the user ("Take charge"); returns how many changed hands."""
+    return records_assign(model=model, pks=pks, user=user, assigned_user=user, message=_("Taken in charge"))
+
+
 def records_add_tag(
     *,
     model: type[R],
@@ -85,7 +82,7 @@ def records_add_tag(
 ) -> int:
     """Add the tag to the records that do not have it yet; `refuse` tells why a record may not change."""
     with transaction.atomic():
-        records = lock_visible(model, pks=pks, user=user)
+        records = _lock_visible(model, pks=pks, user=user)
         for record in records:
             reason = refuse(record)
             if reason:
@@ -114,7 +111,7 @@ def records_add_tag(
 def records_move(*, model: type[R], pks: Iterable[int], user: User, move: Callable[[R], Any]) -> int:
     """Run a status move on every record (the entity's own service), or on none if one is refused."""
     with transaction.atomic():
-        records = lock_visible(model, pks=pks, user=user)
+        records = _lock_visible(model, pks=pks, user=user)
         for record in records:
             try:
                 move(record)
@@ -126,7 +123,7 @@ def records_move(*, model: type[R], pks: Iterable[int], user: User, move: Callab
 def records_delete(*, model: type[R], pks: Iterable[int], user: User) -> int:
     """Delete the records, or none when other records still depend on one of them."""
     with transaction.atomic():
-        records = lock_visible(model, pks=pks, user=user)
+        records = _lock_visible(model, pks=pks, user=user)
         for record in records:
             activity_record(record=record, actor=user, verb=ActivityVerb.DELETED, message=str(record))
             try:

@@ -16,13 +16,12 @@ from django.db.models import Exists, Min, Model, OuterRef, ProtectedError, Query
 from django.utils.translation import gettext as _
 
 from crm.models import ActivityVerb, Contact, OwnedRecord, ThirdParty, User
-from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused
 from leads.models import Lead, LeadStage
 
 from .activity import activity_record, diff, snapshot
 from .parties import email_domain
-from .records import bump_version
+from .records import bump_version, lock_visible
 
 R = TypeVar("R", bound=OwnedRecord)
 
@@ -47,7 +46,9 @@ def records_merge(*, original: R, duplicates: Sequence[R], user: User) -> R:
     model = type(original)
     duplicate_pks = [duplicate.pk for duplicate in duplicates]
     with transaction.atomic():
-        locked = _lock_visible(model, [original.pk, *duplicate_pks], user=user)
+        refusal = _("Some of these records are not visible to you: nothing was merged.")
+        rows = lock_visible(model, pks=[original.pk, *duplicate_pks], user=user, refusal=refusal)
+        locked = {record.pk: record for record in rows}
         target = locked[original.pk]
         merged = [locked[pk] for pk in duplicate_pks]
         _refuse_unmergeable([target, *merged])
@@ -91,15 +92,6 @@ def _refuse_invalid_selection(original: OwnedRecord, duplicates: list[Any]) -> N
         raise WorkflowRefused(_("Only records of the same kind can be merged."))
     if any(duplicate.pk == original.pk for duplicate in duplicates):
         raise WorkflowRefused(_("A record cannot be merged with itself."))
-
-
-def _lock_visible(model: type[R], pks: list[Any], *, user: User) -> dict[Any, R]:
-    """Lock the rows in a stable order (no deadlock between two merges); refuse unless all are visible."""
-    rows = visible_records(model._default_manager.select_for_update(), user=user).filter(pk__in=pks)
-    locked = {record.pk: record for record in rows.order_by("pk")}
-    if len(locked) != len(pks):
-        raise WorkflowRefused(_("Some of these records are not visible to you: nothing was merged."))
-    return locked
 
 
 def _refuse_unmergeable(records: list[Any]) -> None:

@@ -1,5 +1,6 @@
 """Create and update any OwnedRecord: defaults, optimistic locking, locked fields, Activity."""
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from crm.models import ActivityVerb, OwnedRecord, User
+from crm.visibility import visible_records
 from crm.workflow import WorkflowRefused
 
 from .activity import activity_record, diff, snapshot
@@ -49,6 +51,17 @@ def apply_company_default(record: Any, *, user: User) -> None:
     """A record that belongs to one company (a `company` field) defaults to the user's active company."""
     if record.company_id is None and user.active_company_id:
         record.company_id = user.active_company_id
+
+
+def lock_visible(model: type[R], *, pks: Iterable[Any], user: User, refusal: str) -> list[R]:
+    """The records, locked until the end of the transaction in a stable order (no deadlock between two
+    actions on the same rows); refused with `refusal` unless all of them are visible."""
+    wanted = set(pks)
+    rows = visible_records(_manager(model).select_for_update(), user=user).filter(pk__in=wanted)
+    locked = list(rows.order_by("pk"))
+    if len(locked) != len(wanted):
+        raise WorkflowRefused(refusal)
+    return locked
 
 
 def record_create(record: R, *, user: User, m2m: dict[str, Any] | None = None) -> R:

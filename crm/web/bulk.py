@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from crm.filters import active_users
 from crm.kanban import Board
 from crm.models import OwnedRecord, Tag, Team, User
-from crm.services.bulk import records_add_tag, records_assign, records_delete, records_move
+from crm.services.bulk import (
+    records_add_tag,
+    records_assign,
+    records_delete,
+    records_move,
+    records_take_charge,
+)
 from crm.workflow import WorkflowRefused
 
 from .http import AuthenticatedRequest
@@ -89,8 +95,7 @@ class BulkActions:
         board = self.board(user=user) if self.board else None
         return board if board is not None and board.is_enabled() else None
 
-    def form(self, user: User, data: Any = None) -> BulkForm:
-        board = self._board(user)
+    def form(self, board: Board | None, data: Any = None) -> BulkForm:
         statuses = None
         if board is not None:
             pks = [status.pk for status in board.bulk_statuses()]
@@ -98,7 +103,7 @@ class BulkActions:
         return BulkForm(data, statuses=statuses, tags=self.tags)
 
     def context(self, request: AuthenticatedRequest) -> dict[str, Any]:
-        return {"form": self.form(request.user)}
+        return {"form": self.form(self._board(request.user))}
 
     def run(self, request: AuthenticatedRequest) -> None:
         data = request.POST.copy()
@@ -113,14 +118,15 @@ class BulkActions:
         if len(pks) != len(raw):
             messages.error(request, _("The selection is not valid: nothing was changed."))
             return
-        form = self.form(request.user, data)
+        board = self._board(request.user)
+        form = self.form(board, data)
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, str(error))
             return
         try:
-            count, message = self._perform(form.cleaned_data, pks=pks, user=request.user)
+            count, message = self._perform(form.cleaned_data, pks=pks, user=request.user, board=board)
         except WorkflowRefused as refusal:
             messages.error(request, str(refusal))
             return
@@ -129,14 +135,13 @@ class BulkActions:
         else:
             messages.info(request, _("Nothing changed: the selected records already had this value."))
 
-    def _perform(self, data: dict[str, Any], *, pks: set[int], user: User) -> tuple[int, str]:
+    def _perform(
+        self, data: dict[str, Any], *, pks: set[int], user: User, board: Board | None
+    ) -> tuple[int, str]:
         model = self.model
         action = data["action"]
-        board = self._board(user)
         if action == BulkAction.ASSIGN_ME:
-            count = records_assign(
-                model=model, pks=pks, user=user, assigned_user=user, message=_("Taken in charge")
-            )
+            count = records_take_charge(model=model, pks=pks, user=user)
             return count, ngettext(
                 "%(count)d record assigned to you.", "%(count)d records assigned to you.", count
             ) % {"count": count}

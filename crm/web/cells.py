@@ -149,10 +149,6 @@ def email(path: str = "email") -> Render:
     return _contact_link(path, scheme="mailto", refused_flag="do_not_email")
 
 
-def yes_no(path: str) -> Render:
-    return lambda record: _("Yes") if value_at(record, path) else _("No")
-
-
 def joined(*paths: str, separator: str = " ") -> Render:
     """Several short values in one cell, e.g. postcode and city."""
 
