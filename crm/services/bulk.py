@@ -120,8 +120,15 @@ def records_move(*, model: type[R], pks: Iterable[int], user: User, move: Callab
     return len(records)
 
 
+def may_delete(model: type[OwnedRecord], *, user: User) -> bool:
+    """The role's "delete" permission: managers and admins delete, sales reps do not."""
+    return user.has_perm(f"{model._meta.app_label}.delete_{model._meta.model_name}")
+
+
 def records_delete(*, model: type[R], pks: Iterable[int], user: User) -> int:
     """Delete the records, or none when other records still depend on one of them."""
+    if not may_delete(model, user=user):
+        raise WorkflowRefused(_("You are not allowed to do this."))
     with transaction.atomic():
         records = _lock_visible(model, pks=pks, user=user)
         for record in records:

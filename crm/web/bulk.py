@@ -19,6 +19,7 @@ from crm.filters import active_users
 from crm.kanban import Board
 from crm.models import OwnedRecord, Tag, Team, User
 from crm.services.bulk import (
+    may_delete,
     records_add_tag,
     records_assign,
     records_delete,
@@ -103,7 +104,10 @@ class BulkActions:
         return BulkForm(data, statuses=statuses, tags=self.tags)
 
     def context(self, request: AuthenticatedRequest) -> dict[str, Any]:
-        return {"form": self.form(self._board(request.user))}
+        return {
+            "form": self.form(self._board(request.user)),
+            "may_delete": may_delete(self.model, user=request.user),
+        }
 
     def run(self, request: AuthenticatedRequest) -> None:
         data = request.POST.copy()

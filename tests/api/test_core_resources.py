@@ -4,6 +4,8 @@ from django.test.utils import CaptureQueriesContext
 
 from crm.models import Activity, ApiToken, Contact, Tag, ThirdParty
 from crm.services.parties import contact_create, third_party_create
+from opportunities.models import Opportunity
+from opportunities.services import opportunity_create
 from tests.api.conftest import api_client_for
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +152,29 @@ def test_activities_are_limited_to_visible_records(cast, rep_api):
 def test_the_schema_and_docs_are_served(cast, rep_api):
     assert rep_api.get("/api/schema/").status_code == 200
     assert rep_api.get("/api/docs/").status_code == 200
+
+
+def test_an_opportunity_takes_tags_through_the_api(cast, rep_api):
+    vip = Tag.objects.get(name="VIP")
+    response = rep_api.post(
+        "/api/v1/opportunities/", {"name": "Flotte 2027", "tags": [vip.pk]}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["tags"] == [vip.pk]
+    assert list(Opportunity.objects.get().tags.all()) == [vip]
+
+
+def test_deleting_a_third_party_that_has_opportunities_is_refused_and_keeps_it(cast):
+    third_party = third_party_create(user=cast.manager, fields={"name": "Occupée"})
+    opportunity_create(user=cast.manager, fields={"name": "Audit", "third_party": third_party})
+    response = api_client_for(cast.manager).delete(f"/api/v1/third-parties/{third_party.pk}/")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "refused"
+    assert ThirdParty.objects.filter(pk=third_party.pk).exists()
+
+
+def test_deleting_a_contact_through_the_api_leaves_a_deleted_entry_in_the_timeline(cast):
+    contact = contact_create(user=cast.manager, fields={"last_name": "Efface"})
+    assert api_client_for(cast.manager).delete(f"/api/v1/contacts/{contact.pk}/").status_code == 204
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert Activity.objects.filter(object_id=contact.pk, verb="deleted", actor=cast.manager).count() == 1

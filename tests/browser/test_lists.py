@@ -37,8 +37,8 @@ def test_a_rep_tags_two_selected_leads_from_the_bulk_bar(page: Page, cast):
 
 
 def test_select_all_then_delete_asks_for_confirmation_and_deletes_the_page(page: Page, cast):
-    leads_of(cast.rep, "Arnaud", "Bernard")
-    login(page, "rep")
+    leads_of(cast.manager, "Arnaud", "Bernard")
+    login(page, "manager")
     page.goto("/leads/")
     page.locator("input.select-all").check()
 

@@ -155,23 +155,31 @@ def test_one_refused_move_rolls_the_whole_selection_back(cast):
 
 
 def test_deleting_removes_the_records_and_keeps_a_deleted_entry_in_the_timeline(cast):
-    contacts = [ContactFactory(assigned_user=cast.rep, last_name=f"Efface{n}") for n in range(2)]
-    assert records_delete(model=Contact, pks=[c.pk for c in contacts], user=cast.rep) == 2
+    contacts = [ContactFactory(assigned_user=cast.manager, last_name=f"Efface{n}") for n in range(2)]
+    assert records_delete(model=Contact, pks=[c.pk for c in contacts], user=cast.manager) == 2
     assert not Contact.objects.filter(pk__in=[c.pk for c in contacts]).exists()
     deleted = Activity.objects.filter(verb=ActivityVerb.DELETED).order_by("object_id")
     assert [(a.object_id, a.actor, a.message) for a in deleted] == [
-        (contact.pk, cast.rep, str(contact)) for contact in contacts
+        (contact.pk, cast.manager, str(contact)) for contact in contacts
     ]
 
 
 def test_a_third_party_with_opportunities_cannot_be_deleted_and_nothing_is(cast):
-    free = ThirdPartyFactory(assigned_user=cast.rep, name="Libre")
-    busy = ThirdPartyFactory(assigned_user=cast.rep, name="Occupée")
-    OpportunityFactory(third_party=busy, assigned_user=cast.rep)
+    free = ThirdPartyFactory(assigned_user=cast.manager, name="Libre")
+    busy = ThirdPartyFactory(assigned_user=cast.manager, name="Occupée")
+    OpportunityFactory(third_party=busy, assigned_user=cast.manager)
     with pytest.raises(WorkflowRefused) as refusal:
-        records_delete(model=ThirdParty, pks=[free.pk, busy.pk], user=cast.rep)
+        records_delete(model=ThirdParty, pks=[free.pk, busy.pk], user=cast.manager)
     assert str(refusal.value) == (
         "Occupée: it cannot be deleted while other records depend on it (Opportunities). Nothing was changed."
     )
     assert ThirdParty.objects.filter(pk__in=[free.pk, busy.pk]).count() == 2
     assert not Activity.objects.filter(verb=ActivityVerb.DELETED).exists()
+
+
+def test_a_sales_rep_may_not_delete_and_nothing_is(cast):
+    contact = ContactFactory(assigned_user=cast.rep)
+    with pytest.raises(WorkflowRefused) as refusal:
+        records_delete(model=Contact, pks=[contact.pk], user=cast.rep)
+    assert str(refusal.value) == "You are not allowed to do this."
+    assert Contact.objects.filter(pk=contact.pk).exists()

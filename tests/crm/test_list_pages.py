@@ -8,9 +8,22 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from crm.models import Contact, CrmSettings, ListLayout, ProspectStatus, Tag, ThirdParty
+from crm.models import (
+    Contact,
+    CrmSettings,
+    Department,
+    JobFunction,
+    ListLayout,
+    LostReason,
+    ProspectStatus,
+    Tag,
+    ThirdParty,
+    ThirdPartyCategory,
+)
 from leads.models import Lead, LeadStatus
+from leads.services import lead_lose
 from opportunities.models import Opportunity, OpportunityStatus
+from opportunities.services import opportunity_lose
 from tests.conftest import client_for
 from tests.factories import ContactFactory, LeadFactory, OpportunityFactory, ThirdPartyFactory
 
@@ -278,10 +291,10 @@ def test_add_a_tag_from_the_opportunity_list(cast):
 
 
 def test_delete_from_the_third_party_list_is_all_or_nothing(cast):
-    free = ThirdPartyFactory(assigned_user=cast.rep, name="Libre")
-    busy = ThirdPartyFactory(assigned_user=cast.rep, name="Occupée")
-    OpportunityFactory(third_party=busy, assigned_user=cast.rep)
-    client = client_for(cast.rep)
+    free = ThirdPartyFactory(assigned_user=cast.manager, name="Libre")
+    busy = ThirdPartyFactory(assigned_user=cast.manager, name="Occupée")
+    OpportunityFactory(third_party=busy, assigned_user=cast.manager)
+    client = client_for(cast.manager)
     response = bulk(client, "third_party_list", "delete", [free, busy])
     assert ThirdParty.objects.count() == 2
     assert messages_of(response)[0].startswith("Occupée")
@@ -291,11 +304,21 @@ def test_delete_from_the_third_party_list_is_all_or_nothing(cast):
 
 def test_bulk_actions_never_touch_records_the_user_cannot_see(cast):
     hidden = ContactFactory(assigned_user=cast.rep2, team=cast.south)
-    response = bulk(client_for(cast.rep), "contact_list", "delete", [hidden])
+    response = bulk(client_for(cast.manager), "contact_list", "delete", [hidden])
     assert messages_of(response) == [
         french("Some of these records are not visible to you: nothing was changed.")
     ]
     assert Contact.objects.filter(pk=hidden.pk).exists()
+
+
+def test_a_sales_rep_sees_no_delete_button_and_a_posted_delete_is_refused(cast):
+    contact = ContactFactory(assigned_user=cast.rep)
+    client = client_for(cast.rep)
+    assert 'value="delete"' not in client.get(reverse("contact_list")).content.decode()
+    assert 'value="delete"' in client_for(cast.manager).get(reverse("contact_list")).content.decode()
+    response = bulk(client, "contact_list", "delete", [contact])
+    assert messages_of(response) == [french("You are not allowed to do this.")]
+    assert Contact.objects.filter(pk=contact.pk).exists()
 
 
 # Row actions --------------------------------------------------------------------------------------
@@ -344,3 +367,66 @@ def test_below_the_cap_a_list_gives_its_exact_count_and_number_of_pages(cast):
     response = client_for(cast.rep).get(reverse("contact_list"), {"per_page": 10})
     paginator = response.context["paginator"]
     assert (paginator.capped, paginator.count, paginator.num_pages) == (False, 12, 2)
+
+
+def test_a_tag_action_without_a_tag_says_so_and_changes_nothing(cast):
+    contact = ContactFactory(assigned_user=cast.rep)
+    response = bulk(client_for(cast.rep), "contact_list", "tag", [contact])
+    assert messages_of(response) == [french("Choose a tag.")]
+    assert not Contact.objects.get().tags.exists()
+
+
+def test_a_status_action_without_a_status_says_so(cast):
+    lead = LeadFactory(assigned_user=cast.rep)
+    response = bulk(client_for(cast.rep), "lead_list", "status", [lead])
+    assert messages_of(response) == [french("Choose a status.")]
+
+
+# Filters on the reference fields ---------------------------------------------------------------
+
+
+def found(client, url_name: str, **params) -> set[str]:
+    return {str(record) for record in client.get(reverse(url_name), params).context["object_list"]}
+
+
+def test_the_lead_list_filters_on_category_function_department_and_lost_reason(cast):
+    category, function = ThirdPartyCategory.objects.first(), JobFunction.objects.first()
+    department, reason = Department.objects.first(), LostReason.objects.first()
+    plain = LeadFactory(assigned_user=cast.rep, last_name="Simple")
+    rich = LeadFactory(
+        assigned_user=cast.rep,
+        last_name="Complet",
+        category=category,
+        function=function,
+        department=department,
+    )
+    lead_lose(lead=rich, user=cast.rep, reason=reason)
+    client = client_for(cast.rep)
+    for name, value in [("category", category), ("function", function), ("department", department)]:
+        assert found(client, "lead_list", **{name: value.pk}) == {str(Lead.objects.get(pk=rich.pk))}
+    assert found(client, "lead_list", lost_reason=reason.pk) == {str(Lead.objects.get(pk=rich.pk))}
+    assert str(plain) in found(client, "lead_list")
+
+
+def test_the_opportunity_list_filters_on_tag_and_lost_reason(cast):
+    vip, reason = Tag.objects.get(name="VIP"), LostReason.objects.first()
+    tagged = OpportunityFactory(assigned_user=cast.rep, name="Étiquetée")
+    tagged.tags.add(vip)
+    lost = OpportunityFactory(assigned_user=cast.rep, name="Perdue")
+    opportunity_lose(opportunity=lost, user=cast.rep, reason=reason)
+    OpportunityFactory(assigned_user=cast.rep, name="Autre")
+    client = client_for(cast.rep)
+    assert found(client, "opportunity_list", tags=vip.pk) == {"Étiquetée"}
+    assert found(client, "opportunity_list", lost_reason=reason.pk) == {"Perdue"}
+
+
+def test_the_prospect_status_filter_is_offered_and_applied_only_when_prospect_statuses_are_on(cast):
+    status = ProspectStatus.objects.order_by("-sequence").first()
+    ThirdPartyFactory(assigned_user=cast.rep, name="Avancé", prospect_status=status)
+    ThirdPartyFactory(assigned_user=cast.rep, name="Nouveau")
+    client = client_for(cast.rep)
+    response = client.get(reverse("third_party_list"), {"prospect_status": status.pk})
+    assert "prospect_status" not in response.context["filter"].form.fields
+    assert len(response.context["object_list"]) == 2
+    CrmSettings.objects.update(manage_prospect_statuses=True)
+    assert found(client, "third_party_list", prospect_status=status.pk) == {"Avancé"}
